@@ -1,0 +1,21 @@
+#pragma once
+/// Instants as the API and CLI show them: UTC ISO-8601 with milliseconds and a Z.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taskhook {
+
+/// A point in time with millisecond resolution, as stored and shown everywhere.
+using instant = std::chrono::sys_time<std::chrono::milliseconds>;
+
+/// `2026-11-22T10:00:00.000Z`.
+std::string format_iso_ms(instant t);
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; the zone part is required.
+/// Fractions beyond milliseconds are truncated. Returns nullopt on anything else.
+std::optional<instant> parse_iso8601(std::string_view text);
+
+}  // namespace taskhook

@@ -1,0 +1,42 @@
+#pragma once
+/// The HTTP edge: a Pistache endpoint whose handlers validate input, send one
+/// message into the actor system and answer when the actor replies. No handler
+/// blocks a Pistache thread waiting on an actor.
+
+#include <cstdint>
+#include <memory>
+
+#include "core/config.hpp"
+
+namespace caf {
+class actor;
+class actor_system;
+}  // namespace caf
+
+namespace taskhook::http {
+
+/// The actors the handlers talk to.
+struct server_deps {
+  caf::actor_system& sys;
+  const caf::actor& db;
+};
+
+class server {
+ public:
+  server(const config& cfg, server_deps deps);
+  ~server();
+
+  /// Binds and starts serving on background threads. Throws std::runtime_error
+  /// when the address cannot be bound.
+  void start();
+  /// Stops accepting and closes connections.
+  void stop();
+  /// The bound port (useful with PORT chosen by the tests).
+  std::uint16_t port() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace taskhook::http
