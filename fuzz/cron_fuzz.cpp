@@ -1,0 +1,116 @@
+// libFuzzer target for the cron engine. The input is an expression text. Every input
+// must parse or fail with a one-line message, without crashing; a valid schedule must
+// then fire strictly after any start, in order, at instants its fields allow, in UTC
+// and in a zone picked from the input (ARCHITECTURE.md, section Cron).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include "core/cron.hpp"
+#include "core/time_format.hpp"
+#include "core/zone.hpp"
+
+namespace {
+
+using taskhook::instant;
+using taskhook::cron::schedule;
+using std::chrono::seconds;
+
+[[noreturn]] void fail(std::string_view what, std::string_view expr, instant after,
+                       instant got) {
+  std::fprintf(stderr, "cron_fuzz: %.*s\n  expression: \"%.*s\"\n  after: %s\n  got: %s\n",
+               static_cast<int>(what.size()), what.data(), static_cast<int>(expr.size()),
+               expr.data(), taskhook::format_iso_ms(after).c_str(),
+               taskhook::format_iso_ms(got).c_str());
+  std::abort();
+}
+
+/// The wall-clock second `t` matches the schedule's fields and day rule (written
+/// with date's calendar, not the engine's arithmetic).
+bool matches(const schedule& s, date::sys_seconds t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<seconds> tod{t - day};
+  if (!s.seconds[static_cast<std::size_t>(tod.seconds().count())] ||
+      !s.minutes[static_cast<std::size_t>(tod.minutes().count())] ||
+      !s.hours[static_cast<std::size_t>(tod.hours().count())] ||
+      !s.months[static_cast<unsigned>(ymd.month())])
+    return false;
+  const bool dom = s.days_of_month[static_cast<unsigned>(ymd.day())];
+  const bool dow = s.days_of_week[date::weekday{day}.c_encoding()];
+  return (s.dom_restricted && s.dow_restricted) ? (dom || dow) : (dom && dow);
+}
+
+/// A fire is allowed at `t` in `zone` when the wall clock there matches, or, for a
+/// fixed-time schedule, when `t` ends a gap (a skipped time fires right after it).
+bool allowed(const schedule& s, instant fire, const date::time_zone* zone) {
+  const auto t = std::chrono::floor<seconds>(fire);
+  if (t != fire) return false;  // always a whole second
+  if (zone == nullptr) return matches(s, t);
+  const auto info = zone->get_info(t);
+  if (matches(s, t + info.offset)) return true;
+  if (s.follows_real_time || info.begin != t) return false;
+  return zone->get_info(t - seconds{1}).offset < info.offset;
+}
+
+std::uint64_t fnv1a(const std::uint8_t* data, std::size_t size) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+constexpr const char* zone_names[] = {"America/New_York", "Europe/Berlin", "Australia/Lord_Howe",
+                                      "America/Santiago", "Asia/Kolkata", "UTC"};
+
+void check_schedule(const schedule& s, std::string_view expr, std::uint64_t h) {
+  // Starts: near the 2026 transitions of the zones above (March 8, October 24 to
+  // November 1, April 4), and anywhere in 1900-2200.
+  const instant starts[] = {
+      instant{seconds{1'772'949'600}} + std::chrono::milliseconds{h % 7'200'000},
+      instant{seconds{1'792'800'000}} + std::chrono::milliseconds{(h >> 8) % 691'200'000},
+      instant{seconds{1'775'310'000}} + std::chrono::milliseconds{(h >> 16) % 3'600'000},
+      instant{seconds{-2'208'988'800}} +
+          std::chrono::milliseconds{static_cast<std::int64_t>((h >> 4) % 9'467'280'000'000ULL)},
+  };
+  const date::time_zone* zones[] = {
+      nullptr, taskhook::find_zone(zone_names[(h >> 32) % std::size(zone_names)])};
+  for (const date::time_zone* zone : zones) {
+    for (const instant start : starts) {
+      instant after = start;
+      for (int i = 0; i < 6; ++i) {
+        const auto next = taskhook::cron::next_fire_after(s, after, zone);
+        // A valid schedule fires within 400 years of any start before 2200.
+        if (!next) fail("no fire for a valid schedule", expr, after, after);
+        if (*next <= after) fail("fire not strictly after the start", expr, after, *next);
+        if (!allowed(s, *next, zone)) fail("fire does not match the fields", expr, after, *next);
+        after = *next;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > 256) return -1;  // longer texts add nothing the grammar can reach
+  const std::string_view expr(reinterpret_cast<const char*>(data), size);
+  const auto parsed = taskhook::cron::parse(expr);
+  if (!parsed) {
+    const std::string& message = parsed.error_message();
+    if (message.empty() || message.find('\n') != std::string::npos)
+      fail("error message is empty or not one line", expr, instant{}, instant{});
+    return 0;
+  }
+  if (parsed->seconds.none() || parsed->minutes.none() || parsed->hours.none() ||
+      parsed->months.none() || parsed->days_of_month.none() || parsed->days_of_week.none())
+    fail("a field selects nothing", expr, instant{}, instant{});
+  check_schedule(*parsed, expr, fnv1a(data, size));
+  return 0;
+}
