@@ -2,12 +2,12 @@
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
 find_package(date CONFIG REQUIRED)   # libhowardhinnant-date-dev: date::date-tz over the OS tzdata
+find_package(simdjson 3 CONFIG REQUIRED)
 
 if(NOT TASKHOOK_FUZZ)
   find_package(PkgConfig REQUIRED)
   find_package(PostgreSQL REQUIRED)
   find_package(CURL REQUIRED)
-  find_package(simdjson 3 CONFIG REQUIRED)
   find_package(spdlog CONFIG REQUIRED)
   pkg_check_modules(Pistache REQUIRED IMPORTED_TARGET libpistache)
 

@@ -1,26 +1,174 @@
 #include "actors/db_actor.hpp"
 
-#include "actors/protocol.hpp"
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <unordered_map>
 
 namespace taskhook {
 namespace {
 
-// CAF needs copyable spawn arguments, hence the shared_ptr; this actor is its
-// only owner.
-caf::behavior db_actor(caf::event_based_actor* self, std::shared_ptr<store> st) {
+struct db_state {
+  std::shared_ptr<store> st;
+  runtime_metrics* metrics = nullptr;
+  db_actor_options opts;
+  std::vector<attempt_row> attempts;
+  std::vector<task_progress> progress;             // one entry per task, merged
+  std::unordered_map<uuid, std::size_t> progress_index;
+  bool flush_scheduled = false;
+  bool outage = false;                             // the last write failed
+  std::chrono::milliseconds retry_delay{0};
+  std::optional<caf::typed_response_promise<bool>> drain_promise;
+  std::shared_ptr<spdlog::logger> log = spdlog::get("db");
+
+  static inline const char* name = "db_actor";
+
+  std::size_t pending() const { return attempts.size() + progress.size(); }
+
+  void publish_pending() {
+    if (metrics) metrics->db.pending_rows.store(static_cast<std::int64_t>(pending()),
+                                                std::memory_order_relaxed);
+  }
+
+  void add(task_progress p) {
+    auto [it, inserted] = progress_index.try_emplace(p.task_id, progress.size());
+    if (inserted)
+      progress.push_back(std::move(p));
+    else if (progress[it->second].revision == p.revision)
+      progress[it->second].merge(p);
+    else
+      progress[it->second] = std::move(p);  // a newer actor's view replaces the old
+  }
+
+  /// Keeps memory bounded during a long outage: the oldest attempt rows go first
+  /// and are counted, so the loss is visible.
+  void enforce_bound() {
+    if (attempts.size() <= opts.max_pending) return;
+    auto excess = attempts.size() - opts.max_pending;
+    attempts.erase(attempts.begin(), attempts.begin() + static_cast<std::ptrdiff_t>(excess));
+    if (metrics) metrics->db.rows_dropped.fetch_add(excess, std::memory_order_relaxed);
+    if (log) log->error("pending attempt rows over the bound of {}: dropped the {} oldest",
+                        opts.max_pending, excess);
+  }
+
+  /// One write attempt of everything pending. True when nothing is left.
+  bool write() {
+    if (pending() == 0) return true;
+    std::string err;
+    auto status = st->write_batch(attempts, progress, err);
+    switch (status) {
+      case write_status::ok:
+        if (metrics) {
+          metrics->db.rows_written.fetch_add(attempts.size(), std::memory_order_relaxed);
+          metrics->db.progress_written.fetch_add(progress.size(), std::memory_order_relaxed);
+          metrics->db.batches.fetch_add(1, std::memory_order_relaxed);
+          if (outage) metrics->db.reconnects.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (outage && log) log->info("database back: wrote {} pending rows", pending());
+        outage = false;
+        retry_delay = std::chrono::milliseconds{0};
+        break;
+      case write_status::rejected:
+        // The data itself is refused (a bug, not an outage): retrying would
+        // block every later row behind it forever.
+        if (metrics) {
+          metrics->db.write_failures.fetch_add(1, std::memory_order_relaxed);
+          metrics->db.rows_rejected.fetch_add(pending(), std::memory_order_relaxed);
+        }
+        if (log) log->error("database refused a batch of {} rows: {}", pending(), err);
+        break;
+      case write_status::unavailable:
+        if (metrics) metrics->db.write_failures.fetch_add(1, std::memory_order_relaxed);
+        if (!outage && log)
+          log->warn("database unavailable, keeping {} rows in memory: {}", pending(), err);
+        outage = true;
+        retry_delay = std::clamp(retry_delay * 2, opts.retry_min, opts.retry_max);
+        publish_pending();
+        return false;
+    }
+    attempts.clear();
+    progress.clear();
+    progress_index.clear();
+    publish_pending();
+    return true;
+  }
+};
+
+db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> self,
+                                      std::shared_ptr<store> st, runtime_metrics* metrics,
+                                      db_actor_options opts) {
+  auto& s = self->state;
+  s.st = std::move(st);
+  s.metrics = metrics;
+  s.opts = opts;
+
+  auto schedule_flush = [self](std::chrono::milliseconds delay) {
+    if (self->state.flush_scheduled) return;
+    self->state.flush_scheduled = true;
+    self->delayed_send(self, delay, flush_atom::value);
+  };
+  auto after_add = [self, schedule_flush] {
+    auto& s = self->state;
+    s.enforce_bound();
+    s.publish_pending();
+    if (s.outage) return;  // the retry timer is already set
+    if (s.pending() >= s.opts.max_batch) {
+      if (!s.write()) schedule_flush(s.retry_delay);
+    } else {
+      schedule_flush(s.opts.flush_interval);
+    }
+  };
+
   return {
-      [st](ping_atom) -> bool { return st->ping(); },
-      [self](drain_atom) -> bool {
-        self->quit();
-        return true;
+      [self](ping_atom) -> bool { return self->state.st->ping(); },
+      [self, after_add](attempt_row& row) {
+        self->state.attempts.push_back(std::move(row));
+        after_add();
+      },
+      [self, after_add](task_progress& p) {
+        self->state.add(std::move(p));
+        after_add();
+      },
+      [self, schedule_flush](flush_atom) {
+        auto& s = self->state;
+        s.flush_scheduled = false;
+        if (!s.write()) {
+          schedule_flush(s.retry_delay);
+          return;
+        }
+        if (s.drain_promise) {
+          s.drain_promise->deliver(true);
+          self->quit();
+        }
+      },
+      [self](load_atom, const uuid& after,
+             std::uint32_t limit) -> caf::result<std::vector<task_record>> {
+        auto r = self->state.st->load_active(after, limit);
+        if (!r) return caf::make_error(caf::sec::runtime_error, r.error_message());
+        return std::move(*r);
+      },
+      [self, schedule_flush](drain_atom) -> caf::typed_response_promise<bool> {
+        auto& s = self->state;
+        auto promise = self->make_response_promise<bool>();
+        if (s.write()) {
+          promise.deliver(true);
+          self->quit();
+          return promise;
+        }
+        // Keep trying while the database is away; the caller bounds the wait.
+        s.drain_promise = promise;
+        schedule_flush(s.retry_delay);
+        return promise;
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_db_actor(caf::actor_system& sys, std::unique_ptr<store> st) {
-  return sys.spawn<caf::detached>(db_actor, std::shared_ptr<store>(std::move(st)));
+db_actor_type spawn_db_actor(caf::actor_system& sys, std::shared_ptr<store> st,
+                             runtime_metrics* metrics, db_actor_options opts, bool detached) {
+  if (detached) return sys.spawn<caf::detached>(db_actor, std::move(st), metrics, opts);
+  return sys.spawn(db_actor, std::move(st), metrics, opts);
 }
 
 }  // namespace taskhook

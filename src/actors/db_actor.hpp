@@ -1,19 +1,33 @@
 #pragma once
 /// The single writer to the database. All persistence goes through its mailbox,
-/// so the rows of one task never race.
+/// so the rows of one task never race. It batches: what arrives within
+/// `flush_interval` goes to PostgreSQL in one transaction; while the database is
+/// away it keeps the batch (bounded), retries with backoff, and loses nothing it
+/// was given.
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
 
+#include "actors/metrics.hpp"
+#include "actors/protocol.hpp"
 #include "actors/store.hpp"
-
-namespace caf {
-class actor;
-class actor_system;
-}  // namespace caf
 
 namespace taskhook {
 
-/// Spawns the db_actor on a thread of its own (its store blocks).
-caf::actor spawn_db_actor(caf::actor_system& sys, std::unique_ptr<store> st);
+struct db_actor_options {
+  std::chrono::milliseconds flush_interval{5};
+  std::size_t max_batch = 5000;         ///< write at once when this many are pending
+  std::size_t max_pending = 2'000'000;  ///< memory bound while the database is away
+  std::chrono::milliseconds retry_min{100};
+  std::chrono::milliseconds retry_max{5000};
+};
+
+/// Spawns the db_actor. `detached` gives it a thread of its own, which a
+/// blocking store needs; tests with an in-memory store pass false so the test
+/// coordinator schedules it.
+db_actor_type spawn_db_actor(caf::actor_system& sys, std::shared_ptr<store> st,
+                             runtime_metrics* metrics, db_actor_options opts = {},
+                             bool detached = true);
 
 }  // namespace taskhook

@@ -6,15 +6,136 @@
 
 #include <caf/all.hpp>
 
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/delivery.hpp"
+#include "core/task.hpp"
+#include "core/uuid.hpp"
+
 namespace taskhook {
 
 // -- atoms (at most 10 characters each) ---------------------------------------
 
-/// db_actor: is the database reachable? Answers bool.
+/// db_actor: is the database reachable?
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
-
-/// Any actor: finish what is in flight, write what is pending, then quit.
-/// Answers once everything it owns is durable.
+/// Finish what is in flight, write what is pending, then quit.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
+/// INTERNAL task_actor timer: the scheduled fire of a generation is due.
+using fire_atom = caf::atom_constant<caf::atom("fire")>;
+/// INTERNAL task_actor timer: the next attempt of a run is due.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+/// Fire a task once now, outside its schedule (trigger `manual`).
+using run_now_atom = caf::atom_constant<caf::atom("run_now")>;
+/// Read state: a task actor's snapshot.
+using get_atom = caf::atom_constant<caf::atom("get")>;
+/// INTERNAL db_actor timer: write what has been batched.
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+/// db_actor: the next page of ACTIVE tasks, in id order.
+using load_atom = caf::atom_constant<caf::atom("load")>;
+/// supervisor: spawn a task's actor, or replace it with one for the new definition.
+using upsert_atom = caf::atom_constant<caf::atom("upsert")>;
+/// supervisor: stop a task's actor (toggled off, deleted, failed).
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
+/// supervisor: counters for metrics and the admin snapshot.
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// supervisor: the actor handle of a task (admin and tests).
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+
+// -- messages -----------------------------------------------------------------
+
+/// How a task actor computes its first fire.
+enum class start_mode : std::uint8_t {
+  fresh,   ///< created or changed: the first fire after now
+  resume,  ///< loaded at service start: apply the misfire policy to next_run_at
+};
+
+/// What a task actor knows about itself; answers reads without the database.
+struct task_snapshot {
+  task_record task;                     ///< with next_run_at as the actor has it
+  bool in_flight = false;               ///< a run is being delivered or retried
+  int attempt = 0;                      ///< retry_count of the current attempt
+  std::optional<instant> run_scheduled_for;
+  std::uint64_t runs = 0;               ///< runs started by this actor
+};
+
+/// Supervisor counters.
+struct supervisor_stats {
+  std::uint64_t actors = 0;
+  std::uint64_t restarts = 0;
+  std::uint64_t give_ups = 0;
+};
+
+// -- actor interfaces ---------------------------------------------------------
+
+/// The single writer. Attempt rows and task progress are batched, written in
+/// message order, and kept in memory (bounded) while the database is away.
+using db_actor_type = caf::typed_actor<
+    /// Is the database reachable now?
+    caf::replies_to<ping_atom>::with<bool>,
+    /// One task_logs row.
+    caf::reacts_to<attempt_row>,
+    /// A change to a task's next/last run or status.
+    caf::reacts_to<task_progress>,
+    /// INTERNAL: write the batch.
+    caf::reacts_to<flush_atom>,
+    /// ACTIVE tasks with id > after (nil: from the start), at most `limit`.
+    caf::replies_to<load_atom, uuid, std::uint32_t>::with<std::vector<task_record>>,
+    /// Write everything pending (retrying while the database is away), then quit.
+    caf::replies_to<drain_atom>::with<bool>>;
+
+/// One per ACTIVE task: owns its schedule, its next fire and its run in progress.
+using task_actor_type = caf::typed_actor<
+    /// INTERNAL: the fire timer of generation N.
+    caf::reacts_to<fire_atom, std::uint64_t>,
+    /// INTERNAL: the retry timer of run N.
+    caf::reacts_to<retry_atom, std::uint64_t>,
+    /// The outcome of an attempt, from the delivery sink.
+    caf::reacts_to<delivery_result>,
+    /// Fire once now; answers the run's scheduled_for.
+    caf::replies_to<run_now_atom>::with<instant>,
+    /// The actor's view of its task.
+    caf::replies_to<get_atom>::with<task_snapshot>,
+    /// Stop firing, let the attempt in flight finish and be recorded, then quit.
+    caf::replies_to<drain_atom>::with<bool>>;
+
+/// Spawns, routes to, monitors and restarts task actors (one shard of them).
+using supervisor_type = caf::typed_actor<
+    /// Spawn or replace the actor of an ACTIVE task; any other status stops it.
+    caf::replies_to<upsert_atom, task_record, start_mode>::with<bool>,
+    /// Stop the task's actor (after its attempt in flight is recorded).
+    caf::replies_to<remove_atom, uuid>::with<bool>,
+    /// Fire once now (error no_such_task when it has no actor).
+    caf::replies_to<run_now_atom, uuid>::with<instant>,
+    /// The task actor's snapshot (error no_such_task when it has no actor).
+    caf::replies_to<get_atom, uuid>::with<task_snapshot>,
+    /// The task actor's handle (error no_such_task when it has no actor).
+    caf::replies_to<lookup_atom, uuid>::with<task_actor_type>,
+    /// Counters.
+    caf::replies_to<stats_atom>::with<supervisor_stats>,
+    /// Drain every task actor, then quit.
+    caf::replies_to<drain_atom>::with<bool>>;
+
+// -- errors -------------------------------------------------------------------
+
+/// Errors the actors answer with.
+enum class actor_error : std::uint8_t {
+  no_such_task = 1,  ///< no actor for that task (not ACTIVE, deleted, or unknown)
+  draining,          ///< shutting down: no new runs
+};
+
+caf::error make_error(actor_error e);
 
 }  // namespace taskhook
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::uuid)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::instant)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::attempt_row)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_progress)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<taskhook::task_record>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::delivery_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::supervisor_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::start_mode)

@@ -5,19 +5,25 @@
 #include <csignal>
 #include <thread>
 
+#include <random>
+
 #include "actors/db_actor.hpp"
 #include "actors/protocol.hpp"
+#include "actors/task_supervisor.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
 #include "db/pg_store.hpp"
 #include "http/server.hpp"
+#include "webhook/curl_pool.hpp"
 
 namespace taskhook::app {
 namespace {
 
 constexpr int connect_attempts = 8;
 constexpr std::chrono::milliseconds first_retry{250};
-constexpr std::chrono::seconds drain_timeout{30};
+constexpr std::chrono::seconds db_drain_timeout{30};
+/// Supervisor shards: task ids are spread over this many mailboxes.
+constexpr std::size_t supervisor_shards = 4;
 
 /// Blocks SIGTERM and SIGINT in this thread and every thread started after it,
 /// so that only wait_for_stop() sees them.
@@ -73,14 +79,43 @@ int serve(const config& cfg) {
 
   caf::actor_system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
-  auto db = spawn_db_actor(sys, std::make_unique<db::pg_store>(cfg.database_url));
+  runtime_metrics metrics;
+  auto db = spawn_db_actor(sys, std::make_shared<db::pg_store>(cfg.database_url), &metrics);
 
-  http::server server(cfg, {sys, db});
+  webhook::curl_pool_options pool_opts;
+  pool_opts.workers = cfg.webhook_workers;
+  pool_opts.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
+  pool_opts.allow_private_targets = cfg.allow_private_targets;
+  webhook::curl_pool pool(pool_opts);
+
+  auto rt = std::make_shared<task_runtime>();
+  rt->db = db;
+  rt->sink = &pool;
+  rt->clock = &system_wall_clock();
+  rt->metrics = &metrics;
+  rt->discord_api_base = cfg.discord_api_base;
+  rt->retry_base = std::chrono::milliseconds(cfg.retry_base_ms);
+  rt->retry_max = std::chrono::milliseconds(cfg.retry_max_ms);
+  rt->misfire_grace = std::chrono::seconds(cfg.misfire_grace_s);
+  rt->seed = std::random_device{}();
+  task_router router(sys, rt, supervisor_shards);
+
+  auto started = std::chrono::steady_clock::now();
+  auto armed = load_active_tasks(sys, db, router);
+  if (!armed) {
+    log->error("{}", armed.error_message());
+    return 1;
+  }
+  log->info("armed {} ACTIVE task(s) in {} ms", *armed,
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count());
+
+  http::server server(cfg, {sys, db, router, metrics});
   try {
     server.start();
   } catch (const std::exception& e) {
     log->error("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.what());
-    caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
     return 1;
   }
   log->info("taskhook {} listening on {}:{} ({})", TASKHOOK_VERSION, cfg.host, server.port(),
@@ -89,16 +124,22 @@ int serve(const config& cfg) {
   int sig = wait_for_stop(signals);
   log->info("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 
-  // Stop taking work first, then let the actors finish and write what they hold.
+  // Stop taking work, stop firing and let attempts in flight finish (each is
+  // bounded by the webhook timeout) so their rows exist, then write everything.
   server.stop();
+  auto in_flight_bound = std::chrono::milliseconds(cfg.webhook_timeout_ms) + std::chrono::seconds(5);
+  if (!drain_router(sys, router, in_flight_bound))
+    log->warn("some task actors did not finish in time");
+  pool.shutdown(std::chrono::milliseconds(0));
   caf::scoped_actor self{sys};
   bool drained = false;
-  self->request(db, drain_timeout, drain_atom::value)
+  self->request(db, db_drain_timeout, drain_atom::value)
       .receive([&](bool) { drained = true; },
                [&](caf::error& err) {
                  log->error("db_actor did not drain: {}", sys.render(err));
                });
   log->info("stopped{}", drained ? "" : " (with writes pending)");
+  if (!drained) caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
   return drained ? 0 : 1;
 }
 

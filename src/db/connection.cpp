@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <string_view>
 
 namespace taskhook::db {
 
@@ -15,8 +17,24 @@ std::optional<std::string> check_conninfo(const std::string& conninfo) {
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     return msg;
   }
+  // libpq parses a bad port happily and fails only at connect time; catch it now.
+  std::optional<std::string> bad;
+  for (auto* o = opts; o->keyword != nullptr && !bad; ++o) {
+    if (std::string_view(o->keyword) != "port" || o->val == nullptr) continue;
+    std::string_view ports(o->val);
+    while (!bad) {
+      auto comma = ports.find(',');
+      auto p = ports.substr(0, comma);
+      long v = 0;
+      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+      if (!p.empty() && (ec != std::errc{} || end != p.data() + p.size() || v < 1 || v > 65535))
+        bad = "invalid port \"" + std::string(p) + "\"";
+      if (comma == std::string_view::npos) break;
+      ports.remove_prefix(comma + 1);
+    }
+  }
   PQconninfoFree(opts);
-  return std::nullopt;
+  return bad;
 }
 
 int result::rows() const { return PQntuples(r_.get()); }
@@ -52,27 +70,30 @@ expected<connection> connection::open(const std::string& conninfo) {
   return conn;
 }
 
-namespace {
-expected<result> check(PGconn* c, PGresult* r) {
+expected<result> connection::check(PGresult* r) {
   result res(r);
   auto st = PQresultStatus(r);
-  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return res;
-  std::string msg = r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    last_sqlstate_.clear();
+    return res;
+  }
+  const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  last_sqlstate_ = state != nullptr ? state : "";
+  std::string msg = r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get());
+  if (msg.empty()) msg = PQerrorMessage(conn_.get());
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   return error{msg};
 }
-}  // namespace
 
 expected<result> connection::exec(const std::string& sql) {
-  return check(conn_.get(), PQexec(conn_.get(), sql.c_str()));
+  return check(PQexec(conn_.get(), sql.c_str()));
 }
 
 expected<result> connection::exec(const std::string& sql, const params& args) {
   std::vector<const char*> values;
   values.reserve(args.size());
   for (const auto& a : args) values.push_back(a ? a->c_str() : nullptr);
-  return check(conn_.get(),
-               PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+  return check(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
                             values.data(), nullptr, nullptr, 0));
 }
 

@@ -56,12 +56,17 @@ class connection {
   bool ok() const;
   bool reset();
 
+  /// SQLSTATE of the last failed statement ("" when the failure had none).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+
   pg_conn* native() { return conn_.get(); }
 
  private:
   explicit connection(pg_conn* c);
   static void close(pg_conn* c);
+  expected<result> check(pg_result* r);
   std::unique_ptr<pg_conn, void (*)(pg_conn*)> conn_;
+  std::string last_sqlstate_;
 };
 
 }  // namespace taskhook::db

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <string_view>
+#include <vector>
 
 #include "db/connection.hpp"
 
@@ -74,14 +75,20 @@ expected<migrate_report> migrate(connection& conn, std::span<const embedded_file
   auto created = conn.exec(create_table_sql);
   if (!created) return created.get_error();
 
-  migrate_report report;
-  int previous = 0;
+  // The whole list is checked before anything runs.
+  std::vector<int> versions;
   for (const auto& f : files) {
     auto version = version_of(f.path);
-    if (!version || *version <= previous)
+    if (!version || (!versions.empty() && *version <= versions.back()))
       return error{std::string(f.path) +
                    ": migration files must be named NNNN_name.sql with increasing numbers"};
-    previous = *version;
+    versions.push_back(*version);
+  }
+
+  migrate_report report;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& f = files[i];
+    const auto* version = &versions[i];
     auto applied = conn.exec(applied_sql, {std::to_string(*version)});
     if (!applied) return applied.get_error();
     if (applied->rows() == 1) {

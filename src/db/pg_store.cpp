@@ -2,7 +2,102 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
+#include "db/pg_array.hpp"
+
 namespace taskhook::db {
+namespace {
+
+/// Attempt rows and task progress in one statement: the arrays travel as 17
+/// parameters, whatever the batch size, and the two writes commit together.
+/// Progress applies only while the task is still at the revision the actor was
+/// spawned with, so a draining old actor cannot undo a change made through the API.
+constexpr const char* write_batch_sql = R"sql(
+WITH ins AS (
+  INSERT INTO task_logs (task_id, tenant_id, scheduled_for, execution_time, status,
+                         retry_count, http_status, duration_ms, message, trigger)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[],
+                       $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[])
+  RETURNING 1
+), upd AS (
+  UPDATE tasks t SET
+    next_run_at   = CASE WHEN u.set_next THEN u.next_run_at ELSE t.next_run_at END,
+    last_run_at   = COALESCE(u.last_run_at, t.last_run_at),
+    status        = COALESCE(u.status, t.status),
+    status_reason = CASE WHEN u.status IS NULL THEN t.status_reason ELSE u.reason END,
+    updated_at    = CASE WHEN u.status IS NULL THEN t.updated_at ELSE now() END
+  FROM unnest($11::uuid[], $12::bigint[], $13::bool[], $14::timestamptz[], $15::timestamptz[],
+              $16::text[], $17::text[])
+       AS u(id, revision, set_next, next_run_at, last_run_at, status, reason)
+  WHERE t.id = u.id AND t.revision = u.revision AND t.deleted_at IS NULL
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
+)sql";
+
+constexpr const char* load_active_sql =
+    "SELECT {} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL AND id > $1 "
+    "ORDER BY id LIMIT $2";
+
+std::string ms_of(instant t) { return format_iso_ms(t); }
+
+std::optional<std::string> opt_time(const std::optional<instant>& t) {
+  if (!t) return std::nullopt;
+  return format_iso_ms(*t);
+}
+
+std::optional<std::string> opt_int(const std::optional<int>& v) {
+  if (!v) return std::nullopt;
+  return std::to_string(*v);
+}
+
+long long to_ll(std::string_view s) {
+  long long v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::optional<instant> time_col(const result& r, int row, int col) {
+  if (r.is_null(row, col)) return std::nullopt;
+  return instant(std::chrono::milliseconds(to_ll(r.get(row, col))));
+}
+
+/// SQLSTATE classes that mean "the server is away or overloaded", not "the data
+/// is wrong": connection exceptions, operator intervention, insufficient resources.
+bool transient(const std::string& sqlstate) {
+  return sqlstate.empty() || sqlstate.starts_with("08") || sqlstate.starts_with("57") ||
+         sqlstate.starts_with("53") || sqlstate == "40001" || sqlstate == "40P01";
+}
+
+}  // namespace
+
+const char* const task_columns =
+    "id, tenant_id, name, schedule, timezone, webhook_url, payload::text, max_retry, status, "
+    "status_reason, (extract(epoch FROM next_run_at) * 1000)::bigint, "
+    "(extract(epoch FROM last_run_at) * 1000)::bigint, revision, "
+    "(extract(epoch FROM created_at) * 1000)::bigint, "
+    "(extract(epoch FROM updated_at) * 1000)::bigint";
+
+task_record task_from_row(const result& r, int row) {
+  task_record t;
+  t.id = uuid::parse(r.get(row, 0)).value_or(uuid{});
+  t.tenant_id = uuid::parse(r.get(row, 1)).value_or(uuid{});
+  t.name = std::string(r.get(row, 2));
+  t.schedule = std::string(r.get(row, 3));
+  t.timezone = std::string(r.get(row, 4));
+  t.webhook_url = std::string(r.get(row, 5));
+  t.payload = std::make_shared<const std::string>(r.get(row, 6));
+  t.max_retry = static_cast<int>(to_ll(r.get(row, 7)));
+  t.status = parse_task_status(r.get(row, 8)).value_or(task_status::inactive);
+  if (!r.is_null(row, 9)) t.status_reason = std::string(r.get(row, 9));
+  t.next_run_at = time_col(r, row, 10);
+  t.last_run_at = time_col(r, row, 11);
+  t.revision = to_ll(r.get(row, 12));
+  t.created_at = time_col(r, row, 13).value_or(instant{});
+  t.updated_at = time_col(r, row, 14).value_or(instant{});
+  return t;
+}
 
 pg_store::pg_store(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 pg_store::~pg_store() = default;
@@ -12,7 +107,7 @@ connection* pg_store::conn() {
   if (conn_ && conn_->reset()) return conn_.get();
   auto fresh = connection::open(conninfo_);
   if (!fresh) {
-    if (auto log = spdlog::get("db")) log->warn("database unreachable: {}", fresh.error_message());
+    if (auto log = spdlog::get("db")) log->debug("database unreachable: {}", fresh.error_message());
     conn_.reset();
     return nullptr;
   }
@@ -23,11 +118,77 @@ connection* pg_store::conn() {
 bool pg_store::ping() {
   auto* c = conn();
   if (c == nullptr) return false;
-  auto r = c->exec("SELECT 1");
-  if (r) return true;
+  if (c->exec("SELECT 1")) return true;
   // The connection may have died since the last call: one fresh try.
   c = conn();
   return c != nullptr && c->exec("SELECT 1").has_value();
+}
+
+write_status pg_store::write_batch(std::span<const attempt_row> attempts,
+                                   std::span<const task_progress> progress,
+                                   std::string& error_out) {
+  pg_array task_ids, tenant_ids, scheduled, executed, statuses, retries, http, durations,
+      messages, triggers;
+  for (const auto& a : attempts) {
+    task_ids.add(a.task_id.str());
+    tenant_ids.add(a.tenant_id.str());
+    scheduled.add(ms_of(a.scheduled_for));
+    executed.add(ms_of(a.execution_time));
+    statuses.add(to_string(a.status));
+    retries.add(std::to_string(a.retry_count));
+    http.add_optional(opt_int(a.http_status));
+    durations.add_optional(opt_int(a.duration_ms));
+    messages.add(a.message);
+    triggers.add(to_string(a.trigger));
+  }
+  pg_array ids, revisions, set_next, next_runs, last_runs, new_status, reasons;
+  for (const auto& p : progress) {
+    ids.add(p.task_id.str());
+    revisions.add(std::to_string(p.revision));
+    set_next.add(p.set_next_run ? "t" : "f");
+    next_runs.add_optional(opt_time(p.next_run_at));
+    last_runs.add_optional(opt_time(p.last_run_at));
+    if (p.status)
+      new_status.add(to_string(*p.status));
+    else
+      new_status.add_null();
+    reasons.add_optional(p.status_reason);
+  }
+  params args{task_ids.str(), tenant_ids.str(), scheduled.str(), executed.str(), statuses.str(),
+              retries.str(),  http.str(),       durations.str(), messages.str(), triggers.str(),
+              ids.str(),      revisions.str(),  set_next.str(),  next_runs.str(), last_runs.str(),
+              new_status.str(), reasons.str()};
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto* c = conn();
+    if (c == nullptr) {
+      error_out = "cannot connect";
+      return write_status::unavailable;
+    }
+    auto r = c->exec(write_batch_sql, args);
+    if (r) return write_status::ok;
+    error_out = r.error_message();
+    if (!transient(c->last_sqlstate()) && c->ok()) return write_status::rejected;
+    if (c->ok()) return write_status::unavailable;
+    // The connection broke under us: one reconnect, then report.
+  }
+  return write_status::unavailable;
+}
+
+expected<std::vector<task_record>> pg_store::load_active(const uuid& after, std::uint32_t limit) {
+  auto* c = conn();
+  if (c == nullptr) return error{"cannot connect to the database"};
+  static const std::string sql = [] {
+    std::string s = load_active_sql;
+    s.replace(s.find("{}"), 2, task_columns);
+    return s;
+  }();
+  auto r = c->exec(sql, {after.str(), std::to_string(limit)});
+  if (!r) return r.get_error();
+  std::vector<task_record> out;
+  out.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) out.push_back(task_from_row(*r, i));
+  return out;
 }
 
 }  // namespace taskhook::db

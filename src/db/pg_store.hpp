@@ -17,6 +17,10 @@ class pg_store final : public store {
   ~pg_store() override;
 
   bool ping() override;
+  write_status write_batch(std::span<const attempt_row> attempts,
+                           std::span<const task_progress> progress,
+                           std::string& error_out) override;
+  expected<std::vector<task_record>> load_active(const uuid& after, std::uint32_t limit) override;
 
  private:
   /// A live connection, reconnecting if needed; nullptr when the server is away.
@@ -25,5 +29,11 @@ class pg_store final : public store {
   std::string conninfo_;
   std::unique_ptr<connection> conn_;
 };
+
+/// Maps one row of the task columns (see task_columns in pg_store.cpp).
+task_record task_from_row(const result& r, int row);
+
+/// The SELECT list that task_from_row reads.
+extern const char* const task_columns;
 
 }  // namespace taskhook::db

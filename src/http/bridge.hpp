@@ -28,8 +28,8 @@ inline void send_json(Pistache::Http::ResponseWriter& w, Pistache::Http::Code co
 
 /// Sends `msg...` to `target`; `on_reply(writer, reply)` answers the client with
 /// the actor's `Reply`. A timeout or an error from the actor answers 503.
-template <class Reply, class OnReply, class... Ts>
-void ask(caf::actor_system& sys, const caf::actor& target, Pistache::Http::ResponseWriter rw,
+template <class Reply, class Target, class OnReply, class... Ts>
+void ask(caf::actor_system& sys, const Target& target, Pistache::Http::ResponseWriter rw,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
   auto w = std::make_shared<Pistache::Http::ResponseWriter>(std::move(rw));
   sys.spawn([target, timeout, w, on_reply, msg...](caf::event_based_actor* self) {

@@ -27,11 +27,18 @@ constexpr std::chrono::milliseconds health_timeout{2000};
 
 struct server::impl {
   impl(const config& c, server_deps d)
-      : cfg(c), sys(d.sys), db(d.db), started(std::chrono::steady_clock::now()) {}
+      : cfg(c),
+        sys(d.sys),
+        db(d.db),
+        tasks(d.router),
+        metrics(d.metrics),
+        started(std::chrono::steady_clock::now()) {}
 
   config cfg;
   caf::actor_system& sys;
-  caf::actor db;
+  db_actor_type db;
+  const task_router& tasks;
+  runtime_metrics& metrics;
   std::chrono::steady_clock::time_point started;
   std::unique_ptr<Http::Endpoint> endpoint;
   Rest::Router router;

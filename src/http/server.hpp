@@ -6,19 +6,22 @@
 #include <cstdint>
 #include <memory>
 
+#include "actors/metrics.hpp"
+#include "actors/protocol.hpp"
 #include "core/config.hpp"
 
-namespace caf {
-class actor;
-class actor_system;
-}  // namespace caf
+namespace taskhook {
+class task_router;
+}
 
 namespace taskhook::http {
 
 /// The actors the handlers talk to.
 struct server_deps {
   caf::actor_system& sys;
-  const caf::actor& db;
+  db_actor_type db;
+  const task_router& router;
+  runtime_metrics& metrics;
 };
 
 class server {

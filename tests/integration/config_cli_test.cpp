@@ -30,12 +30,25 @@ TEST_CASE("serve with PORT=abc exits 2 with one line naming the variable", "[con
 }
 
 TEST_CASE("serve with an unparsable DATABASE_URL exits 2 and hides the password", "[config]") {
-  auto r = serve_with({{"DATABASE_URL", "postgresql://user:hunter2@host:notaport/db"},
-                       {"API_KEY", good_key}});
-  CHECK(r.exit_code == 2);
-  CHECK(line_count(r.out) == 1);
-  CHECK(r.out.rfind("DATABASE_URL=postgresql://user:****@host:notaport/db: expected", 0) == 0);
-  CHECK(r.out.find("hunter2") == std::string::npos);
+  auto bad_port = serve_with({{"DATABASE_URL", "postgresql://user:hunter2@host:notaport/db"},
+                              {"API_KEY", good_key}});
+  CHECK(bad_port.exit_code == 2);
+  CHECK(line_count(bad_port.out) == 1);
+  CHECK(bad_port.out ==
+        "DATABASE_URL=postgresql://user:****@host:notaport/db: expected a PostgreSQL URI or "
+        "key=value conninfo (invalid port \"notaport\")\n");
+
+  auto bad_param = serve_with({{"DATABASE_URL", "postgresql://user:hunter2@host/db?colour=red"},
+                               {"API_KEY", good_key}});
+  CHECK(bad_param.exit_code == 2);
+  CHECK(line_count(bad_param.out) == 1);
+  CHECK(bad_param.out.rfind("DATABASE_URL=postgresql://user:****@host/db?colour=red: expected", 0) == 0);
+  CHECK(bad_param.out.find("hunter2") == std::string::npos);
+
+  auto bad_kv = serve_with({{"DATABASE_URL", "host=db password=hunter2 nonsense"},
+                            {"API_KEY", good_key}});
+  CHECK(bad_kv.exit_code == 2);
+  CHECK(bad_kv.out.find("hunter2") == std::string::npos);
 }
 
 TEST_CASE("serve without DATABASE_URL or API_KEY exits 2", "[config]") {

@@ -37,6 +37,9 @@ CREATE TABLE tasks (
   status_reason  text,
   next_run_at    timestamptz,
   last_run_at    timestamptz,
+  -- bumped by every change through the API; a task actor's writes carry the
+  -- revision it was spawned with and are ignored once the task has moved on
+  revision       bigint NOT NULL DEFAULT 1,
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now(),
   deleted_at     timestamptz

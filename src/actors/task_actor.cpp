@@ -1,0 +1,368 @@
+#include "actors/task_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/backoff.hpp"
+#include "core/cron.hpp"
+#include "core/misfire.hpp"
+#include "core/webhook_url.hpp"
+#include "core/zone.hpp"
+
+namespace taskhook {
+namespace {
+
+using std::chrono::milliseconds;
+
+/// Fires missed because this actor fell behind are counted up to this many.
+constexpr int behind_count_cap = 100000;
+
+struct run_state {
+  std::uint64_t id = 0;
+  instant scheduled_for{};
+  run_trigger trigger = run_trigger::schedule;
+  int attempt = 0;         ///< retry_count of the attempt in flight or next
+  bool in_flight = false;  ///< an attempt is out; false while waiting to retry
+};
+
+struct task_state {
+  std::shared_ptr<const task_runtime> rt;
+  task_record task;
+  cron::schedule sched;
+  const date::time_zone* zone = nullptr;
+  std::string url;
+  std::string rate_key;
+  jitter_rng rng{0};
+  std::uint64_t generation = 0;
+  std::optional<instant> next_fire;
+  std::optional<run_state> run;
+  std::uint64_t run_seq = 0;
+  std::uint64_t runs = 0;
+  bool draining = false;
+  std::optional<caf::typed_response_promise<bool>> drain_promise;
+  std::shared_ptr<spdlog::logger> log = spdlog::get("actors");
+
+  static inline const char* name = "task_actor";
+
+  task_metrics* metrics() const { return rt->metrics ? &rt->metrics->tasks : nullptr; }
+  instant now() const { return rt->clock->now(); }
+};
+
+using task_ptr = task_actor_type::stateful_pointer<task_state>;
+
+void count(counter task_metrics::*field, const task_state& s) {
+  if (auto* m = s.metrics()) (m->*field).fetch_add(1, std::memory_order_relaxed);
+}
+void add(gauge task_metrics::*field, const task_state& s, std::int64_t delta) {
+  if (auto* m = s.metrics()) (m->*field).fetch_add(delta, std::memory_order_relaxed);
+}
+
+attempt_row make_row(const task_state& s, instant scheduled_for, run_trigger trigger,
+                     attempt_status status, std::string message) {
+  attempt_row row;
+  row.task_id = s.task.id;
+  row.tenant_id = s.task.tenant_id;
+  row.scheduled_for = scheduled_for;
+  row.execution_time = s.now();
+  row.status = status;
+  row.trigger = trigger;
+  row.message = std::move(message);
+  return row;
+}
+
+task_progress progress_of(const task_state& s) {
+  task_progress p;
+  p.task_id = s.task.id;
+  p.revision = s.task.revision;
+  return p;
+}
+
+void record_skip(task_ptr self, instant scheduled_for, run_trigger trigger, std::string why) {
+  auto& s = self->state;
+  count(&task_metrics::skipped, s);
+  self->send(s.rt->db, make_row(s, scheduled_for, trigger, attempt_status::skipped, std::move(why)));
+}
+
+void persist_next_run(task_ptr self) {
+  auto& s = self->state;
+  if (s.task.next_run_at == s.next_fire) return;
+  s.task.next_run_at = s.next_fire;
+  auto p = progress_of(s);
+  p.set_next_run = true;
+  p.next_run_at = s.next_fire;
+  self->send(s.rt->db, std::move(p));
+}
+
+void arm(task_ptr self) {
+  auto& s = self->state;
+  if (!s.next_fire || s.draining) return;
+  auto delay = std::max(milliseconds{0}, *s.next_fire - s.now());
+  self->delayed_send(self, delay, fire_atom::value, s.generation);
+}
+
+void finish_drain_if_idle(task_ptr self) {
+  auto& s = self->state;
+  if (!s.draining || (s.run && s.run->in_flight)) return;
+  if (s.run) {  // waiting to retry: that retry will not happen now
+    add(&task_metrics::retrying, s, -1);
+    s.run.reset();
+  }
+  if (s.drain_promise) s.drain_promise->deliver(true);
+  s.drain_promise.reset();
+  self->quit();
+}
+
+void send_attempt(task_ptr self) {
+  auto& s = self->state;
+  auto& run = *s.run;
+  run.in_flight = true;
+  add(&task_metrics::in_flight, s, 1);
+  delivery_request req;
+  req.correlation = (run.id << 8) | static_cast<std::uint64_t>(run.attempt);
+  req.url = s.url;
+  req.rate_key = s.rate_key;
+  req.body = s.task.payload;
+  req.on_done = [me = caf::actor_cast<task_actor_type>(self)](delivery_result&& r) {
+    caf::anon_send(me, std::move(r));
+  };
+  s.rt->sink->submit(std::move(req));
+}
+
+void start_run(task_ptr self, instant scheduled_for, run_trigger trigger) {
+  auto& s = self->state;
+  s.run = run_state{++s.run_seq, scheduled_for, trigger, 0, false};
+  ++s.runs;
+  switch (trigger) {
+    case run_trigger::schedule: count(&task_metrics::fires_schedule, s); break;
+    case run_trigger::manual: count(&task_metrics::fires_manual, s); break;
+    case run_trigger::misfire: count(&task_metrics::fires_misfire, s); break;
+  }
+  send_attempt(self);
+}
+
+/// The task is done for: FAILED in the database, no more fires, actor gone.
+void fail_task(task_ptr self, const std::string& reason) {
+  auto& s = self->state;
+  ++s.generation;
+  s.next_fire.reset();
+  s.run.reset();
+  auto p = progress_of(s);
+  p.set_next_run = true;
+  p.next_run_at = std::nullopt;
+  p.status = task_status::failed;
+  p.status_reason = reason;
+  self->send(s.rt->db, std::move(p));
+  if (s.log) s.log->info("task={} failed: {}", s.task.id.str(), reason);
+  if (s.drain_promise) s.drain_promise->deliver(true);
+  s.drain_promise.reset();
+  self->quit();
+}
+
+void on_fire(task_ptr self, std::uint64_t generation) {
+  auto& s = self->state;
+  if (generation != s.generation || s.draining || !s.next_fire) return;
+  const instant now = s.now();
+  if (now < *s.next_fire) {  // the timer ran early (wall clock stepped back): wait the rest
+    arm(self);
+    return;
+  }
+  const instant fire_time = *s.next_fire;
+  // Fires that passed while this actor could not keep up are skipped, visibly.
+  auto next = cron::next_fire_after(s.sched, fire_time, s.zone);
+  int behind = 0;
+  instant first_behind{};
+  instant last_behind{};
+  while (next && *next <= now && behind < behind_count_cap) {
+    if (behind == 0) first_behind = *next;
+    last_behind = *next;
+    ++behind;
+    next = cron::next_fire_after(s.sched, *next, s.zone);
+  }
+  if (behind_count_cap <= behind) next = cron::next_fire_after(s.sched, now, s.zone);
+  s.next_fire = next;
+  persist_next_run(self);
+
+  if (s.run) {
+    record_skip(self, fire_time, run_trigger::schedule,
+                "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
+                    (s.run->attempt > 0 ? " is still retrying" : " is still in progress"));
+  } else {
+    start_run(self, fire_time, run_trigger::schedule);
+  }
+  if (behind > 0)
+    record_skip(self, first_behind, run_trigger::schedule,
+                "skipped " + std::to_string(behind) + " fire(s) from " +
+                    format_iso_ms(first_behind) + " to " + format_iso_ms(last_behind) +
+                    ": the scheduler was behind");
+  arm(self);
+}
+
+void on_result(task_ptr self, delivery_result& r) {
+  auto& s = self->state;
+  if (!s.run || !s.run->in_flight ||
+      r.correlation != ((s.run->id << 8) | static_cast<std::uint64_t>(s.run->attempt)))
+    return;  // a result for a run this actor has already given up on
+  auto& run = *s.run;
+  run.in_flight = false;
+  add(&task_metrics::in_flight, s, -1);
+
+  const outcome oc = classify_response(r);
+  attempt_row row = make_row(s, run.scheduled_for, run.trigger, attempt_status::success, oc.message);
+  row.execution_time = r.started;
+  row.retry_count = run.attempt;
+  if (r.http_status > 0) row.http_status = r.http_status;
+  row.duration_ms = static_cast<int>(r.duration.count());
+
+  auto last_run = progress_of(s);
+  last_run.last_run_at = r.started;
+  s.task.last_run_at = r.started;
+
+  switch (oc.kind) {
+    case outcome_kind::success:
+      count(&task_metrics::attempts_success, s);
+      self->send(s.rt->db, std::move(row));
+      self->send(s.rt->db, std::move(last_run));
+      s.run.reset();
+      finish_drain_if_idle(self);
+      return;
+    case outcome_kind::permanent:
+      count(&task_metrics::attempts_permanent, s);
+      row.status = attempt_status::failed;
+      self->send(s.rt->db, std::move(row));
+      self->send(s.rt->db, std::move(last_run));
+      fail_task(self, oc.message);
+      return;
+    case outcome_kind::retry:
+    case outcome_kind::rate_limited:
+      break;
+  }
+  self->send(s.rt->db, std::move(last_run));
+  if (run.attempt >= s.task.max_retry) {
+    count(&task_metrics::attempts_failed, s);
+    row.status = attempt_status::failed;
+    self->send(s.rt->db, std::move(row));
+    fail_task(self, "retries exhausted (" + std::to_string(s.task.max_retry) +
+                        "): " + oc.message);
+    return;
+  }
+  count(oc.kind == outcome_kind::rate_limited ? &task_metrics::attempts_rate_limited
+                                               : &task_metrics::attempts_retry,
+        s);
+  row.status = attempt_status::retrying;
+  self->send(s.rt->db, std::move(row));
+  ++run.attempt;
+  add(&task_metrics::retrying, s, 1);
+  if (s.draining) {
+    finish_drain_if_idle(self);
+    return;
+  }
+  milliseconds delay = (oc.kind == outcome_kind::rate_limited && oc.retry_after)
+                           ? *oc.retry_after
+                           : retry_delay(run.attempt, s.rt->retry_base, s.rt->retry_max, s.rng);
+  self->delayed_send(self, delay, retry_atom::value, run.id);
+}
+
+void start(task_ptr self, start_mode mode) {
+  auto& s = self->state;
+  const instant now = s.now();
+  if (mode == start_mode::resume) {
+    auto plan = plan_misfire(s.sched, s.zone, s.task.next_run_at, now, s.rt->misfire_grace);
+    if (plan.skipped > 0)
+      record_skip(self, plan.skipped_first, run_trigger::misfire,
+                  std::string("skipped ") + (plan.skipped_capped ? "at least " : "") +
+                      std::to_string(plan.skipped) + " missed fire(s) from " +
+                      format_iso_ms(plan.skipped_first) + " to " +
+                      format_iso_ms(plan.skipped_last) + " while the service was down");
+    s.next_fire = plan.next;
+    if (plan.run) start_run(self, *plan.run, run_trigger::misfire);
+  } else {
+    s.next_fire = cron::next_fire_after(s.sched, now, s.zone);
+  }
+  persist_next_run(self);
+  arm(self);
+}
+
+task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const task_runtime> rt,
+                                          task_record task, start_mode mode) {
+  auto& s = self->state;
+  s.rt = std::move(rt);
+  s.task = std::move(task);
+  s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.task.id));
+  add(&task_metrics::actors, s, 1);
+  self->attach_functor([m = s.metrics()] {
+    if (m) m->actors.fetch_sub(1, std::memory_order_relaxed);
+  });
+
+  auto compiled = cron::parse(s.task.schedule);
+  s.zone = find_zone(s.task.timezone);
+  auto target = parse_webhook_url(s.task.webhook_url);
+  // The API validates all three; a row that fails here was changed behind its back.
+  if (!compiled || s.zone == nullptr || !target) {
+    std::string why = !compiled ? "schedule: " + compiled.error_message()
+                      : s.zone == nullptr ? "timezone: unknown zone \"" + s.task.timezone + "\""
+                                          : "webhookUrl: " + target.error_message();
+    fail_task(self, why);  // quits: the behavior below never runs
+  } else {
+    s.sched = *compiled;
+    s.url = delivery_url(s.rt->discord_api_base, *target);
+    s.rate_key = target->id;
+    start(self, mode);
+  }
+
+  return {
+      [self](fire_atom, std::uint64_t generation) { on_fire(self, generation); },
+      [self](retry_atom, std::uint64_t run_id) {
+        auto& s = self->state;
+        if (!s.run || s.run->id != run_id || s.run->in_flight || s.draining) return;
+        add(&task_metrics::retrying, s, -1);
+        send_attempt(self);
+      },
+      [self](delivery_result& r) { on_result(self, r); },
+      [self](run_now_atom) -> caf::result<instant> {
+        auto& s = self->state;
+        if (s.draining) return make_error(actor_error::draining);
+        const instant now = s.now();
+        if (s.run)
+          record_skip(self, now, run_trigger::manual,
+                      "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
+                          " is still in progress");
+        else
+          start_run(self, now, run_trigger::manual);
+        return now;
+      },
+      [self](get_atom) -> task_snapshot {
+        auto& s = self->state;
+        task_snapshot snap;
+        snap.task = s.task;
+        snap.task.next_run_at = s.next_fire;
+        snap.in_flight = s.run && s.run->in_flight;
+        if (s.run) {
+          snap.attempt = s.run->attempt;
+          snap.run_scheduled_for = s.run->scheduled_for;
+        }
+        snap.runs = s.runs;
+        return snap;
+      },
+      [self](drain_atom) -> caf::typed_response_promise<bool> {
+        auto& s = self->state;
+        s.draining = true;
+        ++s.generation;
+        auto promise = self->make_response_promise<bool>();
+        s.drain_promise = promise;
+        finish_drain_if_idle(self);
+        return promise;
+      },
+  };
+}
+
+}  // namespace
+
+caf::error make_error(actor_error e) {
+  return caf::error(static_cast<std::uint8_t>(e), caf::atom("taskhook"));
+}
+
+task_actor_type spawn_task_actor(caf::local_actor* parent, std::shared_ptr<const task_runtime> rt,
+                                 task_record task, start_mode mode) {
+  return parent->spawn<caf::monitored>(task_actor, std::move(rt), std::move(task), mode);
+}
+
+}  // namespace taskhook

@@ -1,0 +1,37 @@
+#pragma once
+/// One actor per ACTIVE task. It owns the task's compiled schedule, its next
+/// fire (a delayed message to itself, tagged with a generation so stale timers
+/// are ignored) and the run in progress (scheduled time, attempt, backoff), and
+/// answers reads of its own state without the database.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "actors/delivery_sink.hpp"
+#include "actors/metrics.hpp"
+#include "actors/protocol.hpp"
+#include "core/clock.hpp"
+
+namespace taskhook {
+
+/// What every task actor shares: where to send, where to write, what time it is.
+struct task_runtime {
+  db_actor_type db;
+  delivery_sink* sink = nullptr;
+  const wall_clock* clock = nullptr;
+  runtime_metrics* metrics = nullptr;
+  std::string discord_api_base = "https://discord.com";
+  std::chrono::milliseconds retry_base{1000};
+  std::chrono::milliseconds retry_max{300000};
+  std::chrono::seconds misfire_grace{3600};
+  std::uint64_t seed = 0;  ///< jitter seed; each task mixes in its id
+};
+
+/// Spawns a task actor for an ACTIVE task, monitored by `supervisor` when given.
+task_actor_type spawn_task_actor(caf::local_actor* parent,
+                                 std::shared_ptr<const task_runtime> rt, task_record task,
+                                 start_mode mode);
+
+}  // namespace taskhook

@@ -1,0 +1,228 @@
+#include "actors/task_supervisor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <unordered_map>
+
+namespace taskhook {
+namespace {
+
+struct entry {
+  task_actor_type actor;
+  task_record task;
+  std::deque<caf::actor_clock::time_point> crashes;
+};
+
+struct supervisor_state {
+  std::shared_ptr<const task_runtime> rt;
+  supervisor_options opts;
+  std::unordered_map<uuid, entry> tasks;
+  /// Shared with the exit functor, which runs after the state is gone.
+  std::shared_ptr<std::unordered_map<caf::actor_addr, uuid>> by_addr =
+      std::make_shared<std::unordered_map<caf::actor_addr, uuid>>();
+  supervisor_stats stats;
+  std::shared_ptr<spdlog::logger> log = spdlog::get("actors");
+
+  static inline const char* name = "task_supervisor";
+};
+
+using sup_ptr = supervisor_type::stateful_pointer<supervisor_state>;
+
+void spawn_for(sup_ptr self, entry& e, start_mode mode) {
+  e.actor = spawn_task_actor(self, self->state.rt, e.task, mode);
+  (*self->state.by_addr)[e.actor->address()] = e.task.id;
+}
+
+/// Asks the old actor to finish its attempt in flight and quit; its exit is no
+/// longer this supervisor's business.
+void retire(sup_ptr self, entry& e) {
+  self->state.by_addr->erase(e.actor->address());
+  self->demonitor(e.actor->address());
+  caf::anon_send(e.actor, drain_atom::value);
+}
+
+void on_down(sup_ptr self, const caf::down_msg& msg) {
+  auto& s = self->state;
+  auto addr_it = s.by_addr->find(msg.source);
+  if (addr_it == s.by_addr->end()) return;
+  uuid id = addr_it->second;
+  s.by_addr->erase(addr_it);
+  auto it = s.tasks.find(id);
+  if (it == s.tasks.end()) return;
+  entry& e = it->second;
+  if (!msg.reason) {  // quit by itself: failed for good, or drained
+    s.tasks.erase(it);
+    return;
+  }
+  auto now = self->clock().now();
+  e.crashes.push_back(now);
+  while (!e.crashes.empty() && now - e.crashes.front() > s.opts.crash_window)
+    e.crashes.pop_front();
+  const std::string reason = self->system().render(msg.reason);
+  if (static_cast<int>(e.crashes.size()) >= s.opts.max_crashes) {
+    ++s.stats.give_ups;
+    if (s.rt->metrics) s.rt->metrics->tasks.give_ups.fetch_add(1, std::memory_order_relaxed);
+    std::string why = "gave up after " + std::to_string(e.crashes.size()) + " crashes in " +
+                      std::to_string(s.opts.crash_window.count()) + " s: " + reason;
+    if (s.log) s.log->error("task={} {}", id.str(), why);
+    task_progress p;
+    p.task_id = id;
+    p.revision = e.task.revision;
+    p.set_next_run = true;
+    p.status = task_status::failed;
+    p.status_reason = why;
+    self->send(s.rt->db, std::move(p));
+    s.tasks.erase(it);
+    return;
+  }
+  ++s.stats.restarts;
+  if (s.rt->metrics) s.rt->metrics->tasks.restarts.fetch_add(1, std::memory_order_relaxed);
+  if (s.log) s.log->warn("task={} actor crashed ({}), restarting", id.str(), reason);
+  spawn_for(self, e, start_mode::fresh);
+}
+
+supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const task_runtime> rt,
+                                          supervisor_options opts) {
+  self->state.rt = std::move(rt);
+  self->state.opts = opts;
+  self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
+  // A supervisor that goes down takes its task actors with it: an orphan would
+  // keep firing with nobody to route to it.
+  self->attach_functor([children = self->state.by_addr] {
+    for (const auto& [addr, id] : *children)
+      if (auto child = caf::actor_cast<caf::actor>(addr))
+        caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
+  });
+  return {
+      [self](upsert_atom, task_record& task, start_mode mode) -> bool {
+        auto& s = self->state;
+        auto it = s.tasks.find(task.id);
+        if (it != s.tasks.end()) {
+          retire(self, it->second);
+          s.tasks.erase(it);
+        }
+        if (task.status != task_status::active) return true;
+        auto id = task.id;
+        auto& e = s.tasks[id];
+        e.task = std::move(task);
+        spawn_for(self, e, mode);
+        return true;
+      },
+      [self](remove_atom, const uuid& id) -> bool {
+        auto& s = self->state;
+        auto it = s.tasks.find(id);
+        if (it == s.tasks.end()) return false;
+        retire(self, it->second);
+        s.tasks.erase(it);
+        return true;
+      },
+      [self](run_now_atom, const uuid& id) -> caf::result<instant> {
+        auto it = self->state.tasks.find(id);
+        if (it == self->state.tasks.end()) return make_error(actor_error::no_such_task);
+        return self->delegate(it->second.actor, run_now_atom::value);
+      },
+      [self](get_atom, const uuid& id) -> caf::result<task_snapshot> {
+        auto it = self->state.tasks.find(id);
+        if (it == self->state.tasks.end()) return make_error(actor_error::no_such_task);
+        return self->delegate(it->second.actor, get_atom::value);
+      },
+      [self](lookup_atom, const uuid& id) -> caf::result<task_actor_type> {
+        auto it = self->state.tasks.find(id);
+        if (it == self->state.tasks.end()) return make_error(actor_error::no_such_task);
+        return it->second.actor;
+      },
+      [self](stats_atom) -> supervisor_stats {
+        auto st = self->state.stats;
+        st.actors = self->state.tasks.size();
+        return st;
+      },
+      [self](drain_atom) -> caf::typed_response_promise<bool> {
+        auto& s = self->state;
+        auto promise = self->make_response_promise<bool>();
+        auto remaining = std::make_shared<std::size_t>(s.tasks.size());
+        if (*remaining == 0) {
+          promise.deliver(true);
+          self->quit();
+          return promise;
+        }
+        for (auto& [id, e] : s.tasks) {
+          s.by_addr->erase(e.actor->address());
+          self->demonitor(e.actor->address());
+          self->request(e.actor, caf::infinite, drain_atom::value)
+              .then(
+                  [self, remaining, promise](bool) mutable {
+                    if (--*remaining == 0) {
+                      promise.deliver(true);
+                      self->quit();
+                    }
+                  },
+                  [self, remaining, promise](caf::error&) mutable {
+                    if (--*remaining == 0) {
+                      promise.deliver(true);
+                      self->quit();
+                    }
+                  });
+        }
+        s.tasks.clear();
+        return promise;
+      },
+  };
+}
+
+}  // namespace
+
+supervisor_type spawn_task_supervisor(caf::actor_system& sys,
+                                      std::shared_ptr<const task_runtime> rt,
+                                      supervisor_options opts) {
+  return sys.spawn(supervisor, std::move(rt), opts);
+}
+
+task_router::task_router(caf::actor_system& sys, std::shared_ptr<const task_runtime> rt,
+                         std::size_t shards, supervisor_options opts) {
+  shards = std::max<std::size_t>(shards, 1);
+  for (std::size_t i = 0; i < shards; ++i) shards_.push_back(spawn_task_supervisor(sys, rt, opts));
+}
+
+const supervisor_type& task_router::shard_for(const uuid& task_id) const {
+  return shards_[std::hash<uuid>{}(task_id) % shards_.size()];
+}
+
+expected<std::uint64_t> load_active_tasks(caf::actor_system& sys, const db_actor_type& db,
+                                          const task_router& router, std::uint32_t page_size) {
+  caf::scoped_actor self{sys};
+  uuid after{};
+  std::uint64_t total = 0;
+  std::optional<std::string> failure;
+  for (;;) {
+    std::vector<task_record> page;
+    self->request(db, caf::infinite, load_atom::value, after, page_size)
+        .receive([&](std::vector<task_record>& rows) { page = std::move(rows); },
+                 [&](caf::error& err) { failure = sys.render(err); });
+    if (failure) return error{"loading ACTIVE tasks: " + *failure};
+    for (auto& t : page) {
+      after = t.id;
+      auto& shard = router.shard_for(t.id);
+      caf::anon_send(shard, upsert_atom::value, std::move(t), start_mode::resume);
+    }
+    total += page.size();
+    if (page.size() < page_size) break;
+  }
+  // Mailboxes are ordered: once every shard answers, every upsert before was handled.
+  for (const auto& shard : router.shards())
+    self->request(shard, caf::infinite, stats_atom::value)
+        .receive([](supervisor_stats&) {}, [](caf::error&) {});
+  return total;
+}
+
+bool drain_router(caf::actor_system& sys, const task_router& router,
+                  std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{sys};
+  bool ok = true;
+  for (const auto& shard : router.shards())
+    self->request(shard, timeout, drain_atom::value)
+        .receive([](bool) {}, [&](caf::error&) { ok = false; });
+  return ok;
+}
+
+}  // namespace taskhook

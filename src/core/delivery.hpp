@@ -1,0 +1,74 @@
+#pragma once
+/// One webhook delivery attempt: what is sent, what came back, and what that
+/// means for the task (Delivery semantics in ARCHITECTURE.md).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/time_format.hpp"
+
+namespace taskhook {
+
+/// Why an attempt got no HTTP answer.
+enum class transport_error : std::uint8_t {
+  none,            ///< an HTTP status arrived
+  timeout,         ///< WEBHOOK_TIMEOUT_MS passed
+  connect,         ///< DNS, refused, reset, TLS: the receiver could not be reached
+  blocked_target,  ///< the SSRF guard refused the address
+  too_large,       ///< the response exceeded the size cap
+  other,
+};
+
+struct delivery_result;
+
+/// What a delivery worker needs to make one attempt.
+struct delivery_request {
+  std::uint64_t correlation = 0;  ///< echoed in the result
+  std::string url;                ///< full target URL, `?wait=true` included
+  std::string rate_key;           ///< the webhook (id) whose rate-limit bucket applies
+  std::shared_ptr<const std::string> body;  ///< the JSON payload, shared, never copied
+  /// Called once, from a worker thread, with the outcome.
+  std::function<void(delivery_result&&)> on_done;
+};
+
+/// What one attempt produced. The body is kept only for error messages, capped.
+struct delivery_result {
+  std::uint64_t correlation = 0;
+  instant started{};                   ///< when the request left
+  std::chrono::milliseconds duration{0};
+  int http_status = 0;                 ///< 0 when transport_error != none
+  transport_error error = transport_error::none;
+  std::string error_text;              ///< transport error detail
+  std::string body;                    ///< response body (at most 64 KiB)
+  std::optional<std::chrono::milliseconds> retry_after_header;  ///< Retry-After, if sent
+  /// Milliseconds the sender held the request back for a rate-limit bucket.
+  std::chrono::milliseconds paced_for{0};
+};
+
+/// What an attempt's outcome means for the run.
+enum class outcome_kind : std::uint8_t {
+  success,       ///< 2xx
+  retry,         ///< 5xx, timeout, connection error, other odd statuses
+  rate_limited,  ///< 429: retry after the time the server asked for
+  permanent,     ///< 400/401/403/404, blocked target: retrying cannot help
+};
+
+struct outcome {
+  outcome_kind kind = outcome_kind::retry;
+  /// For rate_limited: how long the server asked us to wait.
+  std::optional<std::chrono::milliseconds> retry_after;
+  /// One line for task_logs.message: `204 No Content`, `404 Unknown Webhook`,
+  /// `timeout after 10000 ms`, ...
+  std::string message;
+};
+
+/// Classifies an attempt. 429 waits `retry_after` from the JSON body (seconds,
+/// possibly fractional) or the Retry-After header; Discord's error text
+/// (`{"message": ...}`) goes into the message.
+outcome classify_response(const delivery_result& r);
+
+}  // namespace taskhook

@@ -1,0 +1,50 @@
+#pragma once
+/// 128-bit ids as 16 bytes (a third of the canonical text form in memory).
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taskhook {
+
+struct uuid {
+  std::array<std::uint8_t, 16> bytes{};
+
+  /// Accepts the canonical 8-4-4-4-12 hex form, either case.
+  static std::optional<uuid> parse(std::string_view text);
+  /// Lower-case canonical form.
+  std::string str() const;
+  bool is_nil() const;
+
+  auto operator<=>(const uuid&) const = default;
+};
+
+/// A random version-4 uuid from `rng` (any callable returning 64 random bits).
+template <class Rng>
+uuid make_uuid_v4(Rng& rng) {
+  uuid u;
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t r = rng();
+    for (int i = 0; i < 8; ++i) u.bytes[half * 8 + i] = static_cast<std::uint8_t>(r >> (8 * i));
+  }
+  u.bytes[6] = static_cast<std::uint8_t>((u.bytes[6] & 0x0f) | 0x40);
+  u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3f) | 0x80);
+  return u;
+}
+
+}  // namespace taskhook
+
+template <>
+struct std::hash<taskhook::uuid> {
+  std::size_t operator()(const taskhook::uuid& u) const noexcept {
+    std::uint64_t a = 0, b = 0;
+    for (int i = 0; i < 8; ++i) {
+      a = (a << 8) | u.bytes[i];
+      b = (b << 8) | u.bytes[8 + i];
+    }
+    return static_cast<std::size_t>(a ^ (b * 0x9e3779b97f4a7c15ULL));
+  }
+};

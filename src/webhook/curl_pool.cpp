@@ -1,0 +1,424 @@
+#include "webhook/curl_pool.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <deque>
+#include <stdexcept>
+#include <thread>
+#include <tuple>
+#include <unordered_set>
+
+#include "webhook/rate_limit.hpp"
+#include "webhook/transfer.hpp"
+
+namespace taskhook::webhook {
+namespace {
+
+using steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+static_assert(static_cast<std::size_t>(transport_error::other) + 1 ==
+                  std::tuple_size_v<decltype(curl_pool_stats::by_error)>,
+              "curl_pool_stats::by_error needs one slot per transport_error");
+
+constexpr const char* shutting_down = "shutting down";
+/// Nothing to wait for: sleep until a submit or a curl timer wakes the worker.
+constexpr milliseconds idle_poll{60000};
+
+struct multi_cleanup {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+struct share_cleanup {
+  void operator()(CURLSH* s) const { curl_share_cleanup(s); }
+};
+struct slist_cleanup {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+// -- library ----------------------------------------------------------------
+
+struct curl_pool::library {
+  library() {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw std::runtime_error("libcurl: curl_global_init failed");
+  }
+  ~library() { curl_global_cleanup(); }
+  library(const library&) = delete;
+  library& operator=(const library&) = delete;
+};
+
+// -- worker -----------------------------------------------------------------
+
+/// One thread, one multi handle: its own connections, DNS cache, TLS sessions
+/// and the rate-limit buckets of the webhooks routed to it.
+class curl_pool::worker {
+ public:
+  worker(std::size_t index, const curl_pool_options& opts, const wall_clock& clock,
+         counters& counters, std::shared_ptr<spdlog::logger> log)
+      : index_(index),
+        max_active_(std::max<std::size_t>(opts.max_connections_per_worker, 1)),
+        clock_(clock),
+        counters_(counters),
+        log_(std::move(log)),
+        multi_(curl_multi_init()),
+        share_(curl_share_init()),
+        pacer_(opts.max_pacing) {
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    // No "Expect: 100-continue" round trip before larger payloads.
+    if (headers != nullptr) headers = curl_slist_append(headers, "Expect:");
+    headers_.reset(headers);
+    if (!multi_ || !share_ || !headers_)
+      throw std::runtime_error("libcurl: cannot create a multi or share handle");
+    // Only this worker's thread uses the share, so it needs no lock callbacks.
+    curl_share_setopt(share_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(max_active_));
+    settings_.timeout = opts.timeout;
+    settings_.max_response_bytes = opts.max_response_bytes;
+    settings_.allow_private_targets = opts.allow_private_targets;
+    settings_.user_agent = opts.user_agent;
+    settings_.headers = headers_.get();
+    settings_.share = share_.get();
+    settings_.clock = &clock_;
+  }
+
+  ~worker() {
+    join();
+    // Only after a failed run(): easy handles must leave the multi before either goes.
+    for (transfer* t : running_) curl_multi_remove_handle(multi_.get(), t->easy());
+  }
+
+  worker(const worker&) = delete;
+  worker& operator=(const worker&) = delete;
+
+  void start() {
+    thread_ = std::thread([this] {
+      try {
+        run();
+      } catch (const std::exception& e) {
+        // Requests still held here will never complete; make that loud.
+        if (log_) log_->critical("webhook worker={} stopped: {}", index_, e.what());
+      }
+    });
+  }
+
+  /// False once stopping: the caller completes `req` itself.
+  bool enqueue(delivery_request& req) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    bool was_empty = incoming_.empty();
+    incoming_.push_back(std::move(req));
+    // A non-empty queue already has a wake-up on its way. Under the lock, so
+    // the multi handle cannot go away in between.
+    if (was_empty) curl_multi_wakeup(multi_.get());
+    return true;
+  }
+
+  void begin_stop(steady::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    stop_deadline_ = deadline;
+    curl_multi_wakeup(multi_.get());
+  }
+
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    std::vector<delivery_request> batch;
+    bool stopping = false;
+    steady::time_point deadline{};
+    for (;;) {
+      {
+        std::lock_guard lock(mutex_);
+        batch.swap(incoming_);
+        stopping = stopping_;
+        deadline = stop_deadline_;
+      }
+      auto now = steady::now();
+      for (auto& req : batch) {
+        counters_.queued.fetch_sub(1, std::memory_order_relaxed);
+        pacer_.admit(std::move(req), now);
+      }
+      batch.clear();
+      if (stopping) {
+        // Held requests whose bucket reopens too late cannot be helped by waiting;
+        // checked every round, as a 429 during the grace can close a bucket.
+        // (Outside the lock: an on_done may call submit.)
+        for (auto& req : pacer_.take_held_beyond(deadline)) reject(std::move(req));
+      }
+      pacer_.advance(now);
+      start_released(now);
+
+      int running = 0;
+      curl_multi_perform(multi_.get(), &running);
+      collect_finished();
+      sync_paced();
+
+      now = steady::now();
+      if (stopping) {
+        if (running_.empty() && waiting_for_slot_.empty() && pacer_.held() == 0) break;
+        if (now >= deadline) {
+          abort_all();
+          break;
+        }
+      }
+      auto wake = now + idle_poll;
+      if (auto next = pacer_.next_deadline()) wake = std::min(wake, *next);
+      if (stopping) wake = std::min(wake, deadline);
+      // Round up: waking a little early would only spin until the deadline.
+      auto wait = std::chrono::ceil<milliseconds>(std::max(wake - now, steady::duration{0}));
+      curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(wait.count()), nullptr);
+    }
+    sync_paced();
+  }
+
+  /// Starts what the pacer let go, as far as free slots allow, oldest first.
+  void start_released(steady::time_point now) {
+    for (auto& r : pacer_.take_released()) {
+      counters_.queued.fetch_add(1, std::memory_order_relaxed);
+      waiting_for_slot_.push_back(std::move(r));
+    }
+    // A start that fails at once completes, which comes back here: let the
+    // outer call do the starting rather than recursing once per request.
+    if (starting_) return;
+    starting_ = true;
+    while (!waiting_for_slot_.empty() && running_.size() < max_active_) {
+      auto next = std::move(waiting_for_slot_.front());
+      waiting_for_slot_.pop_front();
+      counters_.queued.fetch_sub(1, std::memory_order_relaxed);
+      start_transfer(std::move(next), now);
+    }
+    starting_ = false;
+  }
+
+  void start_transfer(rate_pacer::release r, steady::time_point now) {
+    transfer* t = acquire();
+    if (t == nullptr) {
+      reject(std::move(r.req), "libcurl: cannot create an easy handle");
+      return;
+    }
+    bool url_ok = t->begin(std::move(r), now);
+    running_.insert(t);
+    counters_.in_flight.fetch_add(1, std::memory_order_relaxed);
+    counters_.sent_total.fetch_add(1, std::memory_order_relaxed);
+    if (!url_ok) {
+      complete(t, CURLE_URL_MALFORMAT, now, false);
+    } else if (CURLMcode mc = curl_multi_add_handle(multi_.get(), t->easy()); mc != CURLM_OK) {
+      t->note_error(curl_multi_strerror(mc));
+      complete(t, CURLE_FAILED_INIT, now, false);
+    }
+  }
+
+  void collect_finished() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      CURLcode code = msg->data.result;  // msg dies with remove_handle
+      complete(t, code, steady::now(), true);
+    }
+  }
+
+  /// Reports one attempt, frees its slot and lets the next requests go.
+  void complete(transfer* t, CURLcode code, steady::time_point now, bool added) {
+    if (added) curl_multi_remove_handle(multi_.get(), t->easy());
+    delivery_result res = t->finish(code, now);
+    pacer_.record_response(t->request().rate_key, t->limits(), res.http_status, t->probe(), now);
+    log_outcome(*t, res);
+    delivery_request req = t->take_request();
+    release_slot(t);
+    deliver(req, std::move(res));
+    start_released(now);
+  }
+
+  void release_slot(transfer* t) {
+    running_.erase(t);
+    free_.push_back(t);
+    counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void log_outcome(const transfer& t, const delivery_result& res) {
+    if (!log_) return;
+    const auto& key = t.request().rate_key;
+    if (res.error == transport_error::blocked_target)
+      log_->warn("webhook blocked target rate_key={} correlation={} reason=\"{}\"", key,
+                 res.correlation, res.error_text);
+    else if (res.http_status == 429)
+      log_->info(
+          "webhook rate limited rate_key={} correlation={} bucket={} global={} retry_after_ms={}",
+          key, res.correlation, t.limits().bucket, t.limits().global,
+          res.retry_after_header ? res.retry_after_header->count() : -1);
+    else if (res.error != transport_error::none)
+      log_->debug("webhook transport error rate_key={} correlation={} error=\"{}\"", key,
+                  res.correlation, res.error_text);
+  }
+
+  /// The shutdown deadline: whatever is still running or held ends here.
+  void abort_all() {
+    auto now = steady::now();
+    std::vector<transfer*> running(running_.begin(), running_.end());
+    for (transfer* t : running) {
+      curl_multi_remove_handle(multi_.get(), t->easy());
+      delivery_result res = t->abort(shutting_down, now);
+      delivery_request req = t->take_request();
+      release_slot(t);
+      deliver(req, std::move(res));
+    }
+    for (auto& r : waiting_for_slot_) {
+      counters_.queued.fetch_sub(1, std::memory_order_relaxed);
+      reject(std::move(r.req));
+    }
+    waiting_for_slot_.clear();
+    for (auto& req : pacer_.take_all()) reject(std::move(req));
+  }
+
+  void reject(delivery_request req, const char* why = shutting_down) {
+    delivery_result res;
+    res.correlation = req.correlation;
+    res.started = clock_.now();
+    res.error = transport_error::other;
+    res.error_text = why;
+    deliver(req, std::move(res));
+  }
+
+  void deliver(delivery_request& req, delivery_result&& res) {
+    counters_.count(res.error);
+    if (!req.on_done) return;
+    try {
+      req.on_done(std::move(res));
+    } catch (const std::exception& e) {
+      // The worker serves many webhooks: one failing callback must not stop it.
+      if (log_)
+        log_->error("webhook on_done threw rate_key={} correlation={}: {}", req.rate_key,
+                    req.correlation, e.what());
+    } catch (...) {
+      if (log_)
+        log_->error("webhook on_done threw rate_key={} correlation={}", req.rate_key,
+                    req.correlation);
+    }
+  }
+
+  void sync_paced() {
+    std::size_t held = pacer_.held();
+    // Modular arithmetic: the difference may be "negative".
+    counters_.paced.fetch_add(
+        static_cast<std::uint64_t>(held) - static_cast<std::uint64_t>(paced_seen_),
+        std::memory_order_relaxed);
+    paced_seen_ = held;
+  }
+
+  /// A reused easy handle when one is free: its connection cache entry and TLS
+  /// session stay warm.
+  transfer* acquire() {
+    if (!free_.empty()) {
+      transfer* t = free_.back();
+      free_.pop_back();
+      return t;
+    }
+    auto t = transfer::create(settings_);
+    if (!t) return nullptr;
+    transfers_.push_back(std::move(t));
+    return transfers_.back().get();
+  }
+
+  const std::size_t index_;
+  const std::size_t max_active_;
+  const wall_clock& clock_;
+  counters& counters_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  // Declared before transfers_, so the easy handles are cleaned up first.
+  std::unique_ptr<CURLM, multi_cleanup> multi_;
+  std::unique_ptr<CURLSH, share_cleanup> share_;
+  std::unique_ptr<curl_slist, slist_cleanup> headers_;
+  transfer_settings settings_;
+  std::thread thread_;
+
+  // Shared with submitters.
+  std::mutex mutex_;
+  std::vector<delivery_request> incoming_;
+  bool stopping_ = false;
+  steady::time_point stop_deadline_{};
+
+  // The worker thread's own.
+  rate_pacer pacer_;
+  std::deque<rate_pacer::release> waiting_for_slot_;
+  std::vector<std::unique_ptr<transfer>> transfers_;
+  std::vector<transfer*> free_;
+  std::unordered_set<transfer*> running_;
+  std::size_t paced_seen_ = 0;
+  bool starting_ = false;
+};
+
+// -- curl_pool --------------------------------------------------------------
+
+curl_pool::curl_pool(curl_pool_options opts, const wall_clock& clock)
+    : opts_(std::move(opts)), clock_(clock), library_(std::make_unique<library>()) {
+  opts_.workers = std::max(opts_.workers, 1);
+  if (opts_.user_agent.empty()) opts_.user_agent = "taskhook/" TASKHOOK_VERSION;
+  auto log = spdlog::get("webhook");
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if (log && (info->features & CURL_VERSION_ASYNCHDNS) == 0)
+    log->warn("libcurl {} has no threaded resolver: DNS lookups block a whole delivery worker",
+              info->version);
+  for (int i = 0; i < opts_.workers; ++i)
+    workers_.push_back(std::make_unique<worker>(i, opts_, clock_, counters_, log));
+  try {
+    for (auto& w : workers_) w->start();
+  } catch (...) {
+    shutdown(milliseconds{0});  // the threads already running must not outlive us
+    throw;
+  }
+  if (log)
+    log->info("webhook pool started workers={} timeout_ms={} allow_private_targets={}",
+              opts_.workers, opts_.timeout.count(), opts_.allow_private_targets);
+}
+
+curl_pool::~curl_pool() {
+  shutdown(milliseconds{0});
+  workers_.clear();
+}
+
+void curl_pool::submit(delivery_request req) {
+  auto& w = *workers_[std::hash<std::string>{}(req.rate_key) % workers_.size()];
+  counters_.queued.fetch_add(1, std::memory_order_relaxed);
+  if (w.enqueue(req)) return;
+  counters_.queued.fetch_sub(1, std::memory_order_relaxed);
+  delivery_result res;
+  res.correlation = req.correlation;
+  res.started = clock_.now();
+  res.error = transport_error::other;
+  res.error_text = shutting_down;
+  counters_.count(res.error);
+  if (req.on_done) req.on_done(std::move(res));
+}
+
+void curl_pool::shutdown(milliseconds grace) {
+  std::lock_guard lock(shutdown_mutex_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  auto deadline = steady::now() + std::max(grace, milliseconds{0});
+  for (auto& w : workers_) w->begin_stop(deadline);
+  for (auto& w : workers_) w->join();
+}
+
+curl_pool_stats curl_pool::stats() const {
+  constexpr auto r = std::memory_order_relaxed;
+  curl_pool_stats s;
+  s.queued = counters_.queued.load(r);
+  s.paced = counters_.paced.load(r);
+  s.in_flight = counters_.in_flight.load(r);
+  s.sent_total = counters_.sent_total.load(r);
+  s.completed_total = counters_.completed_total.load(r);
+  for (std::size_t i = 0; i < s.by_error.size(); ++i) s.by_error[i] = counters_.by_error[i].load(r);
+  return s;
+}
+
+}  // namespace taskhook::webhook

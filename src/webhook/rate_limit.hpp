@@ -1,0 +1,117 @@
+#pragma once
+/// Discord rate limits as the webhook pool sees them: the response headers that
+/// describe a bucket, and the per-worker pacer that holds a request back while
+/// its webhook's bucket is exhausted instead of sending it into a 429.
+/// Pure and single-threaded; time is passed in, so tests drive it exactly.
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/delivery.hpp"
+
+namespace taskhook::webhook {
+
+/// What one response said about its rate-limit bucket.
+struct rate_limit_headers {
+  std::optional<int> remaining;                          ///< X-RateLimit-Remaining
+  std::optional<std::chrono::microseconds> reset_after;  ///< X-RateLimit-Reset-After
+  std::optional<std::chrono::milliseconds> retry_after;  ///< Retry-After
+  bool global = false;                                   ///< X-RateLimit-Global: true
+  std::string bucket;                                    ///< X-RateLimit-Bucket (diagnostics)
+};
+
+/// Retry-After: delay-seconds (fractions tolerated) or an IMF-fixdate
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), relative to `now`; a date in the past is 0.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, instant now);
+
+/// Feeds one raw header line (as libcurl's header callback delivers it, CRLF
+/// included) into `h`. A status line starts a new response (after a 1xx or a
+/// proxy's answer), so it clears what came before.
+void parse_header_line(std::string_view line, instant now, rate_limit_headers& h);
+
+/// Holds requests per rate_key while the bucket is exhausted (remaining 0 until
+/// its reset, or a 429) and lets them go in arrival order when it reopens.
+/// After a reset only one request goes out first (the probe) and the others wait
+/// for its answer, so a backlog does not hit a fresh window all at once.
+class rate_pacer {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  /// A request the pacer lets go.
+  struct release {
+    delivery_request req;
+    std::chrono::milliseconds paced_for{0};  ///< time held back
+    bool probe = false;                      ///< pass back to record_response
+  };
+
+  /// `max_hold` bounds how long any request is held, whatever a server asks:
+  /// a task actor waiting on its outcome must not stall for hours.
+  explicit rate_pacer(std::chrono::milliseconds max_hold = std::chrono::seconds(60));
+
+  /// Queues `req` behind its bucket; it is released at once if the bucket is open.
+  void admit(delivery_request req, clock::time_point now);
+
+  /// Updates the bucket from a finished attempt (every attempt that was released,
+  /// transport errors included, so a probe never stays outstanding).
+  void record_response(const std::string& rate_key, const rate_limit_headers& h, int http_status,
+                       bool probe, clock::time_point now);
+
+  /// Releases what has become due by `now` and forgets idle buckets.
+  void advance(clock::time_point now);
+
+  /// Requests released since the last call, in release order.
+  std::vector<release> take_released();
+
+  /// The earliest time advance() may have something to do.
+  std::optional<clock::time_point> next_deadline() const;
+
+  /// Removes held requests whose bucket stays closed past `deadline` (for a
+  /// bounded shutdown: waiting cannot help them).
+  std::vector<delivery_request> take_held_beyond(clock::time_point deadline);
+
+  /// Removes every held request.
+  std::vector<delivery_request> take_all();
+
+  std::size_t held() const { return held_; }
+  std::size_t buckets() const { return buckets_.size(); }
+
+ private:
+  struct held_request {
+    delivery_request req;
+    clock::time_point since;
+  };
+  struct bucket {
+    int remaining = -1;  ///< -1: unknown, so not limiting
+    clock::time_point reset_at{};
+    clock::time_point armed_for{};  ///< avoids one timer per held request
+    bool probe_in_flight = false;
+    std::deque<held_request> waiting;
+  };
+  struct timer {
+    clock::time_point when;
+    std::string key;
+    bool operator>(const timer& o) const { return when > o.when; }
+  };
+  using bucket_map = std::unordered_map<std::string, bucket>;
+
+  void drain(const std::string& key, bucket& b, clock::time_point now);
+  void arm(const std::string& key, bucket& b, clock::time_point when);
+  void evict_if_idle(bucket_map::iterator it, clock::time_point now);
+
+  std::chrono::milliseconds max_hold_;
+  bucket_map buckets_;
+  std::priority_queue<timer, std::vector<timer>, std::greater<>> timers_;
+  clock::time_point global_until_{};
+  std::vector<release> released_;
+  std::size_t held_ = 0;
+};
+
+}  // namespace taskhook::webhook

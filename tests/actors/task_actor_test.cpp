@@ -1,0 +1,367 @@
+// Task actors on CAF's test coordinator: exact fire instants, the retry ladder,
+// 429 and permanent errors, overlap, misfire, manual runs, and timers that stop
+// when a task changes.
+#include <catch2/catch.hpp>
+
+#include "actors/fixture.hpp"
+#include "core/backoff.hpp"
+
+using namespace taskhook;
+using namespace taskhook::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct supervised : actor_fixture {
+  using actor_fixture::actor_fixture;
+  supervisor_type sup = spawn_task_supervisor(sys, rt);
+
+  ~supervised() {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  void upsert(const task_record& t, start_mode mode = start_mode::fresh) {
+    caf::anon_send(sup, upsert_atom::value, t, mode);
+    run();
+  }
+
+  caf::expected<task_snapshot> snapshot(const uuid& id) {
+    caf::scoped_actor self{sys};
+    self->send(sup, get_atom::value, id);
+    run();
+    caf::expected<task_snapshot> out{caf::error{}};
+    self->receive([&](task_snapshot& s) { out = std::move(s); },
+                  [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+
+  caf::expected<instant> run_now(const uuid& id) {
+    caf::scoped_actor self{sys};
+    self->send(sup, run_now_atom::value, id);
+    run();
+    caf::expected<instant> out{caf::error{}};
+    self->receive([&](instant t) { out = t; }, [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+
+  std::vector<attempt_row> rows_with(attempt_status st) const {
+    std::vector<attempt_row> out;
+    for (const auto& r : db_store->rows)
+      if (r.status == st) out.push_back(r);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a task fires at exactly its cron instants", "[task_actor]") {
+  supervised f(at("2026-01-01T00:00:03.250Z"));
+  auto task = make_task("*/10 * * * * *");
+  f.upsert(task);
+  for (std::size_t i = 0; i < 3; ++i) {
+    f.advance_to(at("2026-01-01T00:00:09.999Z") + std::chrono::seconds(10 * i));
+    REQUIRE(f.sink.requests.size() == i);  // not a millisecond early
+    f.advance(1ms);
+    REQUIRE(f.sink.requests.size() == i + 1);
+    f.respond(i, 204);
+  }
+  f.advance_to(at("2026-01-01T00:00:35.000Z"));
+  CHECK(f.sink.requests[0].at == at("2026-01-01T00:00:10.000Z"));
+  CHECK(f.sink.requests[1].at == at("2026-01-01T00:00:20.000Z"));
+  CHECK(f.sink.requests[2].at == at("2026-01-01T00:00:30.000Z"));
+  f.flush();
+  auto ok = f.rows_with(attempt_status::success);
+  REQUIRE(ok.size() == 3);
+  CHECK(ok[0].scheduled_for == at("2026-01-01T00:00:10.000Z"));
+  CHECK(ok[2].scheduled_for == at("2026-01-01T00:00:30.000Z"));
+  CHECK(ok[0].message == "204 No Content");
+  CHECK(ok[0].trigger == run_trigger::schedule);
+  CHECK(ok[0].retry_count == 0);
+  CHECK(ok[0].duration_ms == 40);
+  // next_run_at follows the schedule.
+  CHECK(f.db_store->last_progress(task.id).next_run_at == at("2026-01-01T00:00:40.000Z"));
+  CHECK(f.db_store->last_progress(task.id).last_run_at == at("2026-01-01T00:00:30.000Z"));
+}
+
+TEST_CASE("sends go to DISCORD_API_BASE with ?wait=true and the shared payload", "[task_actor]") {
+  supervised f;
+  auto task = make_task("* * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:01:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  const auto& req = f.sink.requests[0].req;
+  CHECK(req.url == "http://127.0.0.1:9/api/webhooks/123456/secret-token?wait=true");
+  CHECK(req.rate_key == "123456");
+  CHECK(req.body.get() == task.payload.get());  // shared, not copied
+}
+
+TEST_CASE("failed attempts retry on the exact backoff ladder, then the task fails",
+          "[task_actor][retry]") {
+  supervised f;
+  f.rt->retry_base = 1000ms;
+  f.rt->retry_max = 300000ms;
+  auto task = make_task("0 * * * *", 3);
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T01:00:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+
+  // The same seed the actor uses: the runtime's, mixed with the task id.
+  jitter_rng rng(f.rt->seed ^ std::hash<uuid>{}(task.id));
+  std::vector<std::chrono::milliseconds> expected_delays;
+  for (int k = 1; k <= 3; ++k) expected_delays.push_back(retry_delay(k, 1000ms, 300000ms, rng));
+  // ±20 % around 1 s, 2 s, 4 s.
+  CHECK(expected_delays[0] >= 800ms);
+  CHECK(expected_delays[0] <= 1200ms);
+  CHECK(expected_delays[2] >= 3200ms);
+  CHECK(expected_delays[2] <= 4800ms);
+
+  for (int k = 0; k < 3; ++k) {
+    auto answered = f.clock.now();
+    f.respond(f.sink.requests.size() - 1, 500, R"({"message":"oops"})", 0ms);
+    f.advance(expected_delays[k] - 1ms);
+    REQUIRE(f.sink.requests.size() == static_cast<std::size_t>(k + 1));  // not a moment early
+    f.advance(1ms);
+    REQUIRE(f.sink.requests.size() == static_cast<std::size_t>(k + 2));
+    CHECK(f.sink.requests.back().at - answered == expected_delays[k]);
+  }
+  f.respond(3, 503, "", 0ms);
+  f.flush();
+
+  auto retrying = f.rows_with(attempt_status::retrying);
+  auto failed = f.rows_with(attempt_status::failed);
+  REQUIRE(retrying.size() == 3);
+  REQUIRE(failed.size() == 1);
+  for (int k = 0; k < 3; ++k) {
+    CHECK(retrying[k].retry_count == k);
+    CHECK(retrying[k].http_status == 500);
+    CHECK(retrying[k].message == "500 oops");
+    CHECK(retrying[k].scheduled_for == at("2026-01-01T01:00:00.000Z"));
+  }
+  CHECK(failed[0].retry_count == 3);
+  CHECK(failed[0].message == "503 Service Unavailable");
+  auto p = f.db_store->last_progress(task.id);
+  REQUIRE(p.status.has_value());
+  CHECK(*p.status == task_status::failed);
+  CHECK(p.status_reason.value_or("") == "retries exhausted (3): 503 Service Unavailable");
+  CHECK(p.set_next_run);
+  CHECK_FALSE(p.next_run_at.has_value());
+
+  // A failed task stops firing and has no actor any more.
+  f.advance_to(at("2026-01-01T05:00:00.000Z"));
+  CHECK(f.sink.requests.size() == 4);
+  CHECK_FALSE(ok(f.snapshot(task.id)));
+}
+
+TEST_CASE("a 429 waits exactly the time Discord asked for", "[task_actor][retry]") {
+  supervised f;
+  auto task = make_task("0 * * * *", 3);
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T01:00:00.000Z"));
+  f.respond(0, 429, R"({"message":"You are being rate limited.","retry_after":2.5,"global":false})",
+            0ms);
+  f.advance(2499ms);
+  CHECK(f.sink.requests.size() == 1);
+  f.advance(1ms);
+  REQUIRE(f.sink.requests.size() == 2);
+  f.respond(1, 204);
+  f.flush();
+  REQUIRE(f.db_store->rows.size() == 2);
+  CHECK(f.db_store->rows[0].status == attempt_status::retrying);
+  CHECK(f.db_store->rows[0].http_status == 429);
+  CHECK(f.db_store->rows[0].message == "429 You are being rate limited.");
+  CHECK(f.db_store->rows[1].status == attempt_status::success);
+  CHECK(f.db_store->rows[1].retry_count == 1);
+  CHECK(f.metrics.tasks.attempts_rate_limited == 1);
+}
+
+TEST_CASE("a 404 fails the task at once with Discord's message", "[task_actor]") {
+  supervised f;
+  auto task = make_task("* * * * *", 5);
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:01:00.000Z"));
+  f.respond(0, 404, R"({"message": "Unknown Webhook", "code": 10015})");
+  f.advance_to(at("2026-01-01T00:10:00.000Z"));
+  CHECK(f.sink.requests.size() == 1);
+  REQUIRE(f.db_store->rows.size() == 1);
+  CHECK(f.db_store->rows[0].status == attempt_status::failed);
+  CHECK(f.db_store->rows[0].message == "404 Unknown Webhook");
+  auto p = f.db_store->last_progress(task.id);
+  CHECK(p.status == task_status::failed);
+  CHECK(p.status_reason == std::optional<std::string>("404 Unknown Webhook"));
+}
+
+TEST_CASE("timeouts and connection errors retry; a blocked target is permanent", "[task_actor]") {
+  supervised f;
+  auto task = make_task("* * * * *", 1);
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:01:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  SECTION("timeout") {
+    f.fail_transport(0, transport_error::timeout, "Operation timed out after 10000 milliseconds");
+    f.flush();
+    REQUIRE(f.db_store->rows.size() == 1);
+    CHECK(f.db_store->rows[0].status == attempt_status::retrying);
+    CHECK_FALSE(f.db_store->rows[0].http_status.has_value());
+    CHECK(f.db_store->rows[0].message == "timeout: Operation timed out after 10000 milliseconds");
+  }
+  SECTION("connection refused") {
+    f.fail_transport(0, transport_error::connect, "Couldn't connect to server");
+    f.flush();
+    REQUIRE(f.db_store->rows.size() == 1);
+    CHECK(f.db_store->rows[0].status == attempt_status::retrying);
+    CHECK(f.db_store->rows[0].message == "connection failed: Couldn't connect to server");
+  }
+  SECTION("blocked by the SSRF guard") {
+    f.fail_transport(0, transport_error::blocked_target, "");
+    f.flush();
+    REQUIRE(f.db_store->rows.size() == 1);
+    CHECK(f.db_store->rows[0].status == attempt_status::failed);
+    CHECK(f.db_store->rows[0].message.rfind("refused:", 0) == 0);
+    CHECK(f.db_store->last_progress(task.id).status == task_status::failed);
+  }
+}
+
+TEST_CASE("a fire while the previous run is retrying is skipped with a SKIPPED row",
+          "[task_actor][overlap]") {
+  supervised f;
+  f.rt->retry_base = 5000ms;
+  auto task = make_task("* * * * * *", 3);
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:01.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  f.respond(0, 500, "", 0ms);
+  f.advance_to(at("2026-01-01T00:00:03.000Z"));
+  f.flush();
+  auto skipped = f.rows_with(attempt_status::skipped);
+  REQUIRE(skipped.size() == 2);
+  CHECK(skipped[0].scheduled_for == at("2026-01-01T00:00:02.000Z"));
+  CHECK(skipped[0].message ==
+        "skipped: the run scheduled for 2026-01-01T00:00:01.000Z is still retrying");
+  CHECK(skipped[1].scheduled_for == at("2026-01-01T00:00:03.000Z"));
+  CHECK(f.sink.requests.size() == 1);  // no second send while retrying
+}
+
+TEST_CASE("misfire at start runs the latest missed fire once and counts the rest",
+          "[task_actor][misfire]") {
+  SECTION("within the grace period") {
+    supervised f(at("2026-01-01T00:00:30.000Z"));
+    auto task = make_task("* * * * *");
+    task.next_run_at = at("2025-12-31T23:55:00.000Z");
+    f.upsert(task, start_mode::resume);
+    REQUIRE(f.sink.requests.size() == 1);
+    CHECK(f.sink.requests[0].at == at("2026-01-01T00:00:30.000Z"));
+    f.respond(0, 204);
+    f.flush();
+    auto skipped = f.rows_with(attempt_status::skipped);
+    REQUIRE(skipped.size() == 1);
+    CHECK(skipped[0].message ==
+          "skipped 5 missed fire(s) from 2025-12-31T23:55:00.000Z to 2025-12-31T23:59:00.000Z "
+          "while the service was down");
+    auto ok = f.rows_with(attempt_status::success);
+    REQUIRE(ok.size() == 1);
+    CHECK(ok[0].trigger == run_trigger::misfire);
+    CHECK(ok[0].scheduled_for == at("2026-01-01T00:00:00.000Z"));
+    CHECK(f.db_store->last_progress(task.id).next_run_at == at("2026-01-01T00:01:00.000Z"));
+    f.advance_to(at("2026-01-01T00:01:00.000Z"));
+    CHECK(f.sink.requests.size() == 2);  // and then on schedule again
+  }
+  SECTION("older than the grace period") {
+    supervised f(at("2026-01-01T00:00:30.000Z"));
+    f.rt->misfire_grace = std::chrono::seconds(10);
+    auto task = make_task("* * * * *");
+    task.next_run_at = at("2025-12-31T23:55:00.000Z");
+    f.upsert(task, start_mode::resume);
+    f.flush();
+    CHECK(f.sink.requests.empty());
+    auto skipped = f.rows_with(attempt_status::skipped);
+    REQUIRE(skipped.size() == 1);
+    CHECK(skipped[0].message.rfind("skipped 6 missed fire(s) from 2025-12-31T23:55:00.000Z to "
+                                   "2026-01-01T00:00:00.000Z", 0) == 0);
+  }
+  SECTION("nothing missed") {
+    supervised f(at("2026-01-01T00:00:30.000Z"));
+    auto task = make_task("* * * * *");
+    task.next_run_at = at("2026-01-01T00:01:00.000Z");
+    f.upsert(task, start_mode::resume);
+    f.flush();
+    CHECK(f.sink.requests.empty());
+    CHECK(f.db_store->rows.empty());
+  }
+}
+
+TEST_CASE("run now fires once without moving the schedule", "[task_actor][manual]") {
+  supervised f(at("2026-01-01T00:00:10.000Z"));
+  auto task = make_task("0 * * * *");
+  f.upsert(task);
+  auto before = f.snapshot(task.id);
+  REQUIRE(static_cast<bool>(before));
+  auto t = f.run_now(task.id);
+  REQUIRE(static_cast<bool>(t));
+  CHECK(*t == at("2026-01-01T00:00:10.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  f.respond(0, 204);
+  f.flush();
+  REQUIRE(f.db_store->rows.size() == 1);
+  CHECK(f.db_store->rows[0].trigger == run_trigger::manual);
+  CHECK(f.db_store->rows[0].scheduled_for == *t);
+  auto after = f.snapshot(task.id);
+  REQUIRE(static_cast<bool>(after));
+  CHECK(after->task.next_run_at == before->task.next_run_at);
+  CHECK(after->task.next_run_at == at("2026-01-01T01:00:00.000Z"));
+  CHECK(after->runs == 1);
+  CHECK_FALSE(ok(f.run_now(make_task("* * * * *").id)));  // no such task
+}
+
+TEST_CASE("removing or replacing a task leaves no stale timer behind", "[task_actor][change]") {
+  supervised f;
+  auto task = make_task("* * * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:01.000Z"));
+  f.respond(0, 204);
+  f.advance_to(at("2026-01-01T00:00:02.000Z"));
+  REQUIRE(f.sink.requests.size() == 2);
+  f.respond(1, 204);
+
+  SECTION("toggle off / delete") {
+    caf::anon_send(f.sup, remove_atom::value, task.id);
+    f.run();
+    f.advance_to(at("2026-01-01T00:01:00.000Z"));
+    CHECK(f.sink.requests.size() == 2);
+    CHECK_FALSE(ok(f.snapshot(task.id)));
+  }
+  SECTION("schedule changed") {
+    auto changed = task;
+    changed.schedule = "*/30 * * * * *";
+    changed.revision = 2;
+    f.upsert(changed);
+    f.advance_to(at("2026-01-01T00:00:30.000Z"));
+    REQUIRE(f.sink.requests.size() == 3);  // nothing between :02 and :30
+    f.respond(2, 204);
+    f.advance_to(at("2026-01-01T00:01:00.000Z"));
+    REQUIRE(f.sink.requests.size() == 4);
+    CHECK(f.sink.requests[2].at == at("2026-01-01T00:00:30.000Z"));
+    CHECK(f.sink.requests[3].at == at("2026-01-01T00:01:00.000Z"));
+  }
+  SECTION("status no longer ACTIVE") {
+    auto inactive = task;
+    inactive.status = task_status::inactive;
+    f.upsert(inactive);
+    f.advance_to(at("2026-01-01T00:01:00.000Z"));
+    CHECK(f.sink.requests.size() == 2);
+  }
+}
+
+TEST_CASE("a task replaced mid-attempt still records that attempt", "[task_actor][change]") {
+  supervised f;
+  auto task = make_task("* * * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:01.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  caf::anon_send(f.sup, remove_atom::value, task.id);
+  f.run();
+  f.respond(0, 204);  // the old actor is draining: it waits for this
+  f.flush();
+  REQUIRE(f.db_store->rows.size() == 1);
+  CHECK(f.db_store->rows[0].status == attempt_status::success);
+}
