@@ -8,6 +8,7 @@ if(NOT TASKHOOK_FUZZ)
   find_package(PkgConfig REQUIRED)
   find_package(PostgreSQL REQUIRED)
   find_package(CURL REQUIRED)
+  find_package(OpenSSL REQUIRED)  # SHA-256 of API keys, constant-time compare, key randomness
   find_package(spdlog CONFIG REQUIRED)
   pkg_check_modules(Pistache REQUIRED IMPORTED_TARGET libpistache)
 

@@ -94,6 +94,16 @@ struct db_state {
   }
 };
 
+caf::error database_error(const std::string& message) {
+  return make_error(actor_error::database, message);
+}
+
+caf::result<task_record> found_or_error(expected<std::optional<task_record>> r) {
+  if (!r) return database_error(r.error_message());
+  if (!*r) return make_error(actor_error::no_such_task);
+  return std::move(**r);
+}
+
 db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> self,
                                       std::shared_ptr<store> st, runtime_metrics* metrics,
                                       db_actor_options opts) {
@@ -145,6 +155,31 @@ db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> 
              std::uint32_t limit) -> caf::result<std::vector<task_record>> {
         auto r = self->state.st->load_active(after, limit);
         if (!r) return caf::make_error(caf::sec::runtime_error, r.error_message());
+        return std::move(*r);
+      },
+      [self](create_atom, task_record& t, instant now) -> caf::result<task_record> {
+        auto r = self->state.st->create_task(std::move(t), now);
+        if (!r) return database_error(r.error_message());
+        return std::move(*r);
+      },
+      [self](patch_atom, const uuid& tenant, const uuid& id, const task_input& in,
+             instant now) -> caf::result<task_record> {
+        return found_or_error(self->state.st->patch_task(tenant, id, in, now));
+      },
+      [self](toggle_atom, const uuid& tenant, const uuid& id,
+             instant now) -> caf::result<task_record> {
+        return found_or_error(self->state.st->toggle_task(tenant, id, now));
+      },
+      [self](delete_atom, const uuid& tenant, const uuid& id) -> caf::result<bool> {
+        auto r = self->state.st->delete_task(tenant, id);
+        if (!r) return database_error(r.error_message());
+        if (!*r) return make_error(actor_error::no_such_task);
+        return true;
+      },
+      [self](tenants_atom, const std::string& name,
+             const key_hash& hash) -> caf::result<tenant_info> {
+        auto r = self->state.st->create_tenant(name, hash);
+        if (!r) return database_error(r.error_message());
         return std::move(*r);
       },
       [self, schedule_flush](drain_atom) -> caf::typed_response_promise<bool> {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "core/delivery.hpp"
+#include "core/queries.hpp"
 #include "core/task.hpp"
+#include "core/task_input.hpp"
 #include "core/uuid.hpp"
 
 namespace taskhook {
@@ -42,6 +44,24 @@ using remove_atom = caf::atom_constant<caf::atom("remove")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// supervisor: the actor handle of a task (admin and tests).
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+/// db_actor: insert a task.
+using create_atom = caf::atom_constant<caf::atom("create")>;
+/// db_actor: apply a validated patch to a task.
+using patch_atom = caf::atom_constant<caf::atom("patch")>;
+/// db_actor: flip a task between ACTIVE and INACTIVE (FAILED → ACTIVE).
+using toggle_atom = caf::atom_constant<caf::atom("toggle")>;
+/// db_actor: soft-delete a task.
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
+/// db_actor: create a tenant with its key; reader: list tenants.
+using tenants_atom = caf::atom_constant<caf::atom("tenants")>;
+/// reader: a page of tasks.
+using list_atom = caf::atom_constant<caf::atom("list")>;
+/// reader: one task with its newest logs.
+using detail_atom = caf::atom_constant<caf::atom("detail")>;
+/// reader: a page of task_logs rows.
+using logs_atom = caf::atom_constant<caf::atom("logs")>;
+/// reader: every API key hash that is not revoked.
+using keys_atom = caf::atom_constant<caf::atom("keys")>;
 
 // -- messages -----------------------------------------------------------------
 
@@ -82,8 +102,32 @@ using db_actor_type = caf::typed_actor<
     caf::reacts_to<flush_atom>,
     /// ACTIVE tasks with id > after (nil: from the start), at most `limit`.
     caf::replies_to<load_atom, uuid, std::uint32_t>::with<std::vector<task_record>>,
+    /// Insert a task (durable before the reply).
+    caf::replies_to<create_atom, task_record, instant>::with<task_record>,
+    /// Patch tenant's task id (error no_such_task).
+    caf::replies_to<patch_atom, uuid, uuid, task_input, instant>::with<task_record>,
+    /// Toggle tenant's task id (error no_such_task).
+    caf::replies_to<toggle_atom, uuid, uuid, instant>::with<task_record>,
+    /// Soft-delete tenant's task id (error no_such_task).
+    caf::replies_to<delete_atom, uuid, uuid>::with<bool>,
+    /// Create a tenant owning one key, given as its hash.
+    caf::replies_to<tenants_atom, std::string, key_hash>::with<tenant_info>,
     /// Write everything pending (retrying while the database is away), then quit.
     caf::replies_to<drain_atom>::with<bool>>;
+
+/// Serves REST reads on a connection of its own, so reads never queue behind
+/// writes. Several run side by side.
+using reader_actor_type = caf::typed_actor<
+    /// Is the database reachable now?
+    caf::replies_to<ping_atom>::with<bool>,
+    caf::replies_to<list_atom, task_query>::with<task_page>,
+    /// Tenant's task id with its 20 newest logs (error no_such_task).
+    caf::replies_to<detail_atom, uuid, uuid>::with<task_detail>,
+    caf::replies_to<logs_atom, log_query>::with<log_page>,
+    caf::replies_to<stats_atom, uuid, instant>::with<dashboard_stats>,
+    /// A page of tenants (page, limit).
+    caf::replies_to<tenants_atom, int, int>::with<tenant_page>,
+    caf::replies_to<keys_atom>::with<std::vector<api_key_entry>>>;
 
 /// One per ACTIVE task: owns its schedule, its next fire and its run in progress.
 using task_actor_type = caf::typed_actor<
@@ -106,8 +150,8 @@ using supervisor_type = caf::typed_actor<
     caf::replies_to<upsert_atom, task_record, start_mode>::with<bool>,
     /// Stop the task's actor (after its attempt in flight is recorded).
     caf::replies_to<remove_atom, uuid>::with<bool>,
-    /// Fire once now (error no_such_task when it has no actor).
-    caf::replies_to<run_now_atom, uuid>::with<instant>,
+    /// Fire tenant's task once now (error no_such_task when it has no actor).
+    caf::replies_to<run_now_atom, uuid, uuid>::with<instant>,
     /// The task actor's snapshot (error no_such_task when it has no actor).
     caf::replies_to<get_atom, uuid>::with<task_snapshot>,
     /// The task actor's handle (error no_such_task when it has no actor).
@@ -123,9 +167,16 @@ using supervisor_type = caf::typed_actor<
 enum class actor_error : std::uint8_t {
   no_such_task = 1,  ///< no actor for that task (not ACTIVE, deleted, or unknown)
   draining,          ///< shutting down: no new runs
+  database,          ///< the database failed the request (message in the context)
 };
 
-caf::error make_error(actor_error e);
+/// The actor_error in `err`, if it is one of ours.
+std::optional<actor_error> our_error(const caf::error& err);
+
+caf::error make_error(actor_error e, std::string context = {});
+
+/// The text given to make_error, if any.
+std::string error_context(const caf::error& err);
 
 }  // namespace taskhook
 
@@ -139,3 +190,14 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::delivery_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::supervisor_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::start_mode)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_input)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::log_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::log_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_detail)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::dashboard_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::tenant_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::tenant_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::key_hash)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<taskhook::api_key_entry>)

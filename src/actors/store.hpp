@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "core/queries.hpp"
 #include "core/task.hpp"
+#include "core/task_input.hpp"
 
 namespace taskhook {
 
@@ -39,6 +41,33 @@ class store {
   /// order, at most `limit`.
   virtual expected<std::vector<task_record>> load_active(const uuid& after,
                                                          std::uint32_t limit) = 0;
+
+  // -- changes through the API: durable before they return --------------------
+
+  /// Inserts `t`; next_run_at is computed for ACTIVE tasks.
+  virtual expected<task_record> create_task(task_record t, instant now) = 0;
+  /// nullopt: the tenant has no such task.
+  virtual expected<std::optional<task_record>> patch_task(const uuid& tenant, const uuid& id,
+                                                          const task_input& in, instant now) = 0;
+  virtual expected<std::optional<task_record>> toggle_task(const uuid& tenant, const uuid& id,
+                                                           instant now) = 0;
+  /// false: the tenant has no such task.
+  virtual expected<bool> delete_task(const uuid& tenant, const uuid& id) = 0;
+  virtual expected<tenant_info> create_tenant(const std::string& name, const key_hash& hash) = 0;
+};
+
+/// What the reader actors need: the REST API's queries. Blocking, like store.
+class catalog {
+ public:
+  virtual ~catalog() = default;
+  virtual bool ping() = 0;
+  virtual expected<task_page> list_tasks(const task_query& q) = 0;
+  /// nullopt: the tenant has no such task.
+  virtual expected<std::optional<task_detail>> get_task(const uuid& tenant, const uuid& id) = 0;
+  virtual expected<log_page> list_logs(const log_query& q) = 0;
+  virtual expected<dashboard_stats> stats(const uuid& tenant, instant now) = 0;
+  virtual expected<tenant_page> list_tenants(int page, int limit) = 0;
+  virtual expected<std::vector<api_key_entry>> load_keys() = 0;
 };
 
 }  // namespace taskhook

@@ -356,10 +356,6 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
 
 }  // namespace
 
-caf::error make_error(actor_error e) {
-  return caf::error(static_cast<std::uint8_t>(e), caf::atom("taskhook"));
-}
-
 task_actor_type spawn_task_actor(caf::local_actor* parent, std::shared_ptr<const task_runtime> rt,
                                  task_record task, start_mode mode) {
   return parent->spawn<caf::monitored>(task_actor, std::move(rt), std::move(task), mode);

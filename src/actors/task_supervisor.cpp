@@ -117,9 +117,10 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         s.tasks.erase(it);
         return true;
       },
-      [self](run_now_atom, const uuid& id) -> caf::result<instant> {
+      [self](run_now_atom, const uuid& id, const uuid& tenant) -> caf::result<instant> {
         auto it = self->state.tasks.find(id);
-        if (it == self->state.tasks.end()) return make_error(actor_error::no_such_task);
+        if (it == self->state.tasks.end() || it->second.task.tenant_id != tenant)
+          return make_error(actor_error::no_such_task);
         return self->delegate(it->second.actor, run_now_atom::value);
       },
       [self](get_atom, const uuid& id) -> caf::result<task_snapshot> {

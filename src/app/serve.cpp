@@ -9,10 +9,13 @@
 
 #include "actors/db_actor.hpp"
 #include "actors/protocol.hpp"
+#include "actors/reader_actor.hpp"
 #include "actors/task_supervisor.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
 #include "db/pg_store.hpp"
+#include "db/queries.hpp"
+#include "http/auth.hpp"
 #include "http/server.hpp"
 #include "webhook/curl_pool.hpp"
 
@@ -24,6 +27,8 @@ constexpr std::chrono::milliseconds first_retry{250};
 constexpr std::chrono::seconds db_drain_timeout{30};
 /// Supervisor shards: task ids are spread over this many mailboxes.
 constexpr std::size_t supervisor_shards = 4;
+/// Reader actors, each with a connection of its own.
+constexpr int reader_count = 2;
 
 /// Blocks SIGTERM and SIGINT in this thread and every thread started after it,
 /// so that only wait_for_stop() sees them.
@@ -76,6 +81,15 @@ int serve(const config& cfg) {
     }
     if (report->applied > 0) log->info("applied {} migration(s)", report->applied);
   }
+  {
+    // API_KEY is the admin key of the default tenant; a previous one stops working.
+    db::session s(cfg.database_url);
+    auto tenant = db::ensure_admin_key(s, http::hash_key(cfg.api_key));
+    if (!tenant) {
+      log->error("cannot register the admin key: {}", tenant.error_message());
+      return 1;
+    }
+  }
 
   caf::actor_system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
@@ -111,7 +125,23 @@ int serve(const config& cfg) {
                 std::chrono::steady_clock::now() - started)
                 .count());
 
-  http::server server(cfg, {sys, db, router, metrics});
+  std::vector<reader_actor_type> reader_actors;
+  for (int i = 0; i < reader_count; ++i)
+    reader_actors.push_back(spawn_reader(sys, std::make_shared<db::pg_catalog>(cfg.database_url)));
+  reader_pool readers(reader_actors);
+
+  http::server server(cfg, {sys, db, router, readers, metrics});
+  {
+    caf::scoped_actor self{sys};
+    std::optional<std::string> failure;
+    self->request(readers.next(), std::chrono::seconds(30), keys_atom::value)
+        .receive([&](std::vector<api_key_entry>& keys) { server.keys().replace_all(keys); },
+                 [&](caf::error& err) { failure = sys.render(err); });
+    if (failure) {
+      log->error("cannot load API keys: {}", *failure);
+      return 1;
+    }
+  }
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -138,6 +168,7 @@ int serve(const config& cfg) {
                [&](caf::error& err) {
                  log->error("db_actor did not drain: {}", sys.render(err));
                });
+  for (const auto& r : reader_actors) caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
   log->info("stopped{}", drained ? "" : " (with writes pending)");
   if (!drained) caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
   return drained ? 0 : 1;

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "db/pg_array.hpp"
+#include "db/queries.hpp"
 
 namespace taskhook::db {
 namespace {
@@ -99,30 +100,7 @@ task_record task_from_row(const result& r, int row) {
   return t;
 }
 
-pg_store::pg_store(std::string conninfo) : conninfo_(std::move(conninfo)) {}
-pg_store::~pg_store() = default;
-
-connection* pg_store::conn() {
-  if (conn_ && conn_->ok()) return conn_.get();
-  if (conn_ && conn_->reset()) return conn_.get();
-  auto fresh = connection::open(conninfo_);
-  if (!fresh) {
-    if (auto log = spdlog::get("db")) log->debug("database unreachable: {}", fresh.error_message());
-    conn_.reset();
-    return nullptr;
-  }
-  conn_ = std::make_unique<connection>(std::move(*fresh));
-  return conn_.get();
-}
-
-bool pg_store::ping() {
-  auto* c = conn();
-  if (c == nullptr) return false;
-  if (c->exec("SELECT 1")) return true;
-  // The connection may have died since the last call: one fresh try.
-  c = conn();
-  return c != nullptr && c->exec("SELECT 1").has_value();
-}
+bool pg_store::ping() { return session_.exec("SELECT 1").has_value(); }
 
 write_status pg_store::write_batch(std::span<const attempt_row> attempts,
                                    std::span<const task_progress> progress,
@@ -160,9 +138,9 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
               new_status.str(), reasons.str()};
 
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto* c = conn();
+    auto* c = session_.get();
     if (c == nullptr) {
-      error_out = "cannot connect";
+      error_out = "cannot connect: " + session_.last_error();
       return write_status::unavailable;
     }
     auto r = c->exec(write_batch_sql, args);
@@ -176,19 +154,51 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
 }
 
 expected<std::vector<task_record>> pg_store::load_active(const uuid& after, std::uint32_t limit) {
-  auto* c = conn();
-  if (c == nullptr) return error{"cannot connect to the database"};
   static const std::string sql = [] {
     std::string s = load_active_sql;
     s.replace(s.find("{}"), 2, task_columns);
     return s;
   }();
-  auto r = c->exec(sql, {after.str(), std::to_string(limit)});
+  auto r = session_.exec(sql, {after.str(), std::to_string(limit)});
   if (!r) return r.get_error();
   std::vector<task_record> out;
   out.reserve(static_cast<std::size_t>(r->rows()));
   for (int i = 0; i < r->rows(); ++i) out.push_back(task_from_row(*r, i));
   return out;
 }
+
+expected<task_record> pg_store::create_task(task_record t, instant now) {
+  return insert_task(session_, std::move(t), now);
+}
+expected<std::optional<task_record>> pg_store::patch_task(const uuid& tenant, const uuid& id,
+                                                          const task_input& in, instant now) {
+  return db::patch_task(session_, tenant, id, in, now);
+}
+expected<std::optional<task_record>> pg_store::toggle_task(const uuid& tenant, const uuid& id,
+                                                           instant now) {
+  return db::toggle_task(session_, tenant, id, now);
+}
+expected<bool> pg_store::delete_task(const uuid& tenant, const uuid& id) {
+  return db::delete_task(session_, tenant, id);
+}
+expected<tenant_info> pg_store::create_tenant(const std::string& name, const key_hash& hash) {
+  return insert_tenant(session_, name, hash);
+}
+
+bool pg_catalog::ping() { return session_.exec("SELECT 1").has_value(); }
+expected<task_page> pg_catalog::list_tasks(const task_query& q) {
+  return db::list_tasks(session_, q);
+}
+expected<std::optional<task_detail>> pg_catalog::get_task(const uuid& tenant, const uuid& id) {
+  return db::get_task(session_, tenant, id, 20);
+}
+expected<log_page> pg_catalog::list_logs(const log_query& q) { return db::list_logs(session_, q); }
+expected<dashboard_stats> pg_catalog::stats(const uuid& tenant, instant now) {
+  return db::stats(session_, tenant, now);
+}
+expected<tenant_page> pg_catalog::list_tenants(int page, int limit) {
+  return db::list_tenants(session_, page, limit);
+}
+expected<std::vector<api_key_entry>> pg_catalog::load_keys() { return db::load_keys(session_); }
 
 }  // namespace taskhook::db

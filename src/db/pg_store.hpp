@@ -1,33 +1,54 @@
 #pragma once
-/// The store the actors write through, over one libpq connection.
+/// The store and catalog the actors use, over libpq sessions.
 
 #include <memory>
 #include <string>
 
 #include "actors/store.hpp"
 #include "db/connection.hpp"
+#include "db/session.hpp"
 
 namespace taskhook::db {
 
+/// The db_actor's store: one session, used only from the db_actor's thread.
 class pg_store final : public store {
  public:
   /// Does not connect yet: the first call does, so the service can start its
   /// actors while the database is briefly away.
-  explicit pg_store(std::string conninfo);
-  ~pg_store() override;
+  explicit pg_store(std::string conninfo) : session_(std::move(conninfo)) {}
 
   bool ping() override;
   write_status write_batch(std::span<const attempt_row> attempts,
                            std::span<const task_progress> progress,
                            std::string& error_out) override;
   expected<std::vector<task_record>> load_active(const uuid& after, std::uint32_t limit) override;
+  expected<task_record> create_task(task_record t, instant now) override;
+  expected<std::optional<task_record>> patch_task(const uuid& tenant, const uuid& id,
+                                                  const task_input& in, instant now) override;
+  expected<std::optional<task_record>> toggle_task(const uuid& tenant, const uuid& id,
+                                                   instant now) override;
+  expected<bool> delete_task(const uuid& tenant, const uuid& id) override;
+  expected<tenant_info> create_tenant(const std::string& name, const key_hash& hash) override;
 
  private:
-  /// A live connection, reconnecting if needed; nullptr when the server is away.
-  connection* conn();
+  session session_;
+};
 
-  std::string conninfo_;
-  std::unique_ptr<connection> conn_;
+/// A reader actor's catalog: one session of its own.
+class pg_catalog final : public catalog {
+ public:
+  explicit pg_catalog(std::string conninfo) : session_(std::move(conninfo)) {}
+
+  bool ping() override;
+  expected<task_page> list_tasks(const task_query& q) override;
+  expected<std::optional<task_detail>> get_task(const uuid& tenant, const uuid& id) override;
+  expected<log_page> list_logs(const log_query& q) override;
+  expected<dashboard_stats> stats(const uuid& tenant, instant now) override;
+  expected<tenant_page> list_tenants(int page, int limit) override;
+  expected<std::vector<api_key_entry>> load_keys() override;
+
+ private:
+  session session_;
 };
 
 /// Maps one row of the task columns (see task_columns in pg_store.cpp).

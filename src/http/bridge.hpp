@@ -26,8 +26,24 @@ inline void send_json(Pistache::Http::ResponseWriter& w, Pistache::Http::Code co
   w.send(code, body, MIME(Application, Json));
 }
 
+/// Answers the error an actor replied with: no such task → 404, database or
+/// timeout → 503 (server.cpp).
+void send_actor_error(Pistache::Http::ResponseWriter& w, const caf::error& err);
+
+/// `Retry-After: <seconds>`; Pistache writes only typed headers.
+class retry_after_header final : public Pistache::Http::Header::Header {
+ public:
+  NAME("Retry-After")
+  retry_after_header() = default;
+  explicit retry_after_header(long long seconds) : seconds_(seconds) {}
+  void write(std::ostream& os) const override { os << seconds_; }
+
+ private:
+  long long seconds_ = 0;
+};
+
 /// Sends `msg...` to `target`; `on_reply(writer, reply)` answers the client with
-/// the actor's `Reply`. A timeout or an error from the actor answers 503.
+/// the actor's `Reply`. An error from the actor answers as send_actor_error says.
 template <class Reply, class Target, class OnReply, class... Ts>
 void ask(caf::actor_system& sys, const Target& target, Pistache::Http::ResponseWriter rw,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
@@ -35,13 +51,7 @@ void ask(caf::actor_system& sys, const Target& target, Pistache::Http::ResponseW
   sys.spawn([target, timeout, w, on_reply, msg...](caf::event_based_actor* self) {
     self->request(target, timeout, msg...)
         .then([w, on_reply](Reply& reply) { on_reply(*w, std::move(reply)); },
-              [w](caf::error& err) {
-                send_json(*w, Pistache::Http::Code::Service_Unavailable,
-                          error_body("unavailable",
-                                     err == caf::sec::request_timeout
-                                         ? "the service did not answer in time"
-                                         : "the service is unavailable"));
-              });
+              [w](caf::error& err) { send_actor_error(*w, err); });
   });
 }
 

@@ -1,14 +1,11 @@
 #include "http/server.hpp"
 
 #include <pistache/endpoint.h>
-#include <pistache/router.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <stdexcept>
 
-#include "actors/protocol.hpp"
-#include "http/bridge.hpp"
+#include "http/api.hpp"
 #include "http/json.hpp"
 
 namespace taskhook::http {
@@ -18,34 +15,53 @@ using namespace Pistache;
 namespace {
 
 /// Room for the request line and headers on top of MAX_BODY_BYTES: Pistache's
-/// limit counts the whole request.
+/// own limit counts the whole request, and answers past it without our body.
 constexpr std::size_t header_allowance = 16 * 1024;
 
 constexpr std::chrono::milliseconds health_timeout{2000};
 
 }  // namespace
 
+void send_error(Http::ResponseWriter& w, Http::Code code, std::string_view error_code,
+                std::string_view message, const std::vector<field_error>& details) {
+  send_json(w, code, http::error_body(error_code, message, details));
+}
+
+void send_actor_error(Http::ResponseWriter& w, const caf::error& err) {
+  if (auto e = our_error(err)) {
+    switch (*e) {
+      case actor_error::no_such_task:
+        send_error(w, Http::Code::Not_Found, "not_found", "no such task");
+        return;
+      case actor_error::draining:
+        send_error(w, Http::Code::Service_Unavailable, "unavailable", "the service is stopping");
+        return;
+      case actor_error::database:
+        if (auto log = spdlog::get("http")) log->warn("database error: {}", error_context(err));
+        send_error(w, Http::Code::Service_Unavailable, "unavailable",
+                   "the database is unavailable; try again");
+        return;
+    }
+  }
+  send_error(w, Http::Code::Service_Unavailable, "unavailable",
+             err == caf::sec::request_timeout ? "the service did not answer in time"
+                                              : "the service is unavailable");
+}
+
 struct server::impl {
   impl(const config& c, server_deps d)
-      : cfg(c),
-        sys(d.sys),
-        db(d.db),
-        tasks(d.router),
-        metrics(d.metrics),
-        started(std::chrono::steady_clock::now()) {}
+      : limiter(c.rate_limit_per_min),
+        a{c, d.sys, d.db, d.router, d.readers, d.metrics, keys, limiter, system_wall_clock()} {}
 
-  config cfg;
-  caf::actor_system& sys;
-  db_actor_type db;
-  const task_router& tasks;
-  runtime_metrics& metrics;
-  std::chrono::steady_clock::time_point started;
+  key_table keys;
+  rate_limiter limiter;
+  api a;
   std::unique_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
 
   void health(const Rest::Request&, Http::ResponseWriter rw) {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::steady_clock::now() - started)
+                      std::chrono::steady_clock::now() - a.started)
                       .count();
     auto body = [uptime](bool db_ok) {
       std::string out = R"({"status":")";
@@ -59,7 +75,7 @@ struct server::impl {
     };
     rw.headers().add<Http::Header::CacheControl>(Http::CacheDirective::NoCache);
     ask<bool>(
-        sys, db, std::move(rw), health_timeout,
+        a.sys, a.readers.next(), std::move(rw), health_timeout,
         [body](Http::ResponseWriter& w, bool db_ok) {
           send_json(w, db_ok ? Http::Code::Ok : Http::Code::Service_Unavailable, body(db_ok));
         },
@@ -67,12 +83,12 @@ struct server::impl {
   }
 
   void not_found(const Rest::Request& req, Http::ResponseWriter rw) {
-    send_json(rw, Http::Code::Not_Found,
-              error_body("not_found", "no route for " + req.resource()));
+    send_error(rw, Http::Code::Not_Found, "not_found", "no route for " + req.resource());
   }
 
   void routes() {
     Rest::Routes::Get(router, "/health", Rest::Routes::bind(&impl::health, this));
+    add_api_routes(router, a);
     router.addNotFoundHandler(Rest::Routes::bind(&impl::not_found, this));
   }
 };
@@ -82,14 +98,16 @@ server::server(const config& cfg, server_deps deps)
 
 server::~server() { stop(); }
 
+key_table& server::keys() { return impl_->keys; }
+
 void server::start() {
   auto& i = *impl_;
-  Address addr(i.cfg.host, Port(i.cfg.port));
+  Address addr(i.a.cfg.host, Port(i.a.cfg.port));
   i.endpoint = std::make_unique<Http::Endpoint>(addr);
   auto opts = Http::Endpoint::options()
-                  .threads(i.cfg.http_threads)
+                  .threads(i.a.cfg.http_threads)
                   .flags(Tcp::Options::ReuseAddr)
-                  .maxRequestSize(i.cfg.max_body_bytes + header_allowance);
+                  .maxRequestSize(i.a.cfg.max_body_bytes + header_allowance);
   i.endpoint->init(opts);
   i.routes();
   i.endpoint->setHandler(i.router.handler());
@@ -105,7 +123,7 @@ void server::stop() {
 
 std::uint16_t server::port() const {
   return impl_->endpoint ? static_cast<std::uint16_t>(impl_->endpoint->getPort())
-                         : impl_->cfg.port;
+                         : impl_->a.cfg.port;
 }
 
 }  // namespace taskhook::http

@@ -12,15 +12,19 @@
 
 namespace taskhook {
 class task_router;
-}
+class reader_pool;
+}  // namespace taskhook
 
 namespace taskhook::http {
+
+class key_table;
 
 /// The actors the handlers talk to.
 struct server_deps {
   caf::actor_system& sys;
   db_actor_type db;
   const task_router& router;
+  const reader_pool& readers;
   runtime_metrics& metrics;
 };
 
@@ -29,12 +33,15 @@ class server {
   server(const config& cfg, server_deps deps);
   ~server();
 
+  /// The API keys requests are checked against; fill before start().
+  key_table& keys();
+
   /// Binds and starts serving on background threads. Throws std::runtime_error
   /// when the address cannot be bound.
   void start();
   /// Stops accepting and closes connections.
   void stop();
-  /// The bound port (useful with PORT chosen by the tests).
+  /// The bound port.
   std::uint16_t port() const;
 
  private:

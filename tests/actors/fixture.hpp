@@ -61,6 +61,19 @@ class fake_store final : public store {
     progress.insert(progress.end(), p.begin(), p.end());
     return write_status::ok;
   }
+  // The API's changes are tested against PostgreSQL (tests/integration), not here.
+  expected<task_record> create_task(task_record, instant) override { return error{"n/a"}; }
+  expected<std::optional<task_record>> patch_task(const uuid&, const uuid&, const task_input&,
+                                                  instant) override {
+    return error{"n/a"};
+  }
+  expected<std::optional<task_record>> toggle_task(const uuid&, const uuid&, instant) override {
+    return error{"n/a"};
+  }
+  expected<bool> delete_task(const uuid&, const uuid&) override { return error{"n/a"}; }
+  expected<tenant_info> create_tenant(const std::string&, const key_hash&) override {
+    return error{"n/a"};
+  }
   expected<std::vector<task_record>> load_active(const uuid& after, std::uint32_t limit) override {
     std::vector<task_record> out;
     for (const auto& t : active)

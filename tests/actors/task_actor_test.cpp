@@ -36,9 +36,10 @@ struct supervised : actor_fixture {
     return out;
   }
 
-  caf::expected<instant> run_now(const uuid& id) {
+  caf::expected<instant> run_now(const uuid& id,
+                                 uuid tenant = *uuid::parse("11111111-1111-4111-8111-111111111111")) {
     caf::scoped_actor self{sys};
-    self->send(sup, run_now_atom::value, id);
+    self->send(sup, run_now_atom::value, id, tenant);
     run();
     caf::expected<instant> out{caf::error{}};
     self->receive([&](instant t) { out = t; }, [&](caf::error& e) { out = std::move(e); });
@@ -311,6 +312,7 @@ TEST_CASE("run now fires once without moving the schedule", "[task_actor][manual
   CHECK(after->task.next_run_at == at("2026-01-01T01:00:00.000Z"));
   CHECK(after->runs == 1);
   CHECK_FALSE(ok(f.run_now(make_task("* * * * *").id)));  // no such task
+  CHECK_FALSE(ok(f.run_now(task.id, *uuid::parse("22222222-2222-4222-8222-222222222222"))));  // another tenant's
 }
 
 TEST_CASE("removing or replacing a task leaves no stale timer behind", "[task_actor][change]") {

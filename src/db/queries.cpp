@@ -1,0 +1,387 @@
+#include "db/queries.hpp"
+
+#include <charconv>
+
+#include "core/cron.hpp"
+#include "core/zone.hpp"
+#include "db/pg_store.hpp"
+
+namespace taskhook::db {
+namespace {
+
+constexpr const char* log_columns =
+    "id, task_id, tenant_id, (extract(epoch FROM scheduled_for) * 1000)::bigint, "
+    "(extract(epoch FROM execution_time) * 1000)::bigint, status, retry_count, http_status, "
+    "duration_ms, message, trigger, (extract(epoch FROM created_at) * 1000)::bigint";
+
+std::string with_task_columns(const char* sql) {
+  std::string s = sql;
+  for (auto pos = s.find("{cols}"); pos != std::string::npos; pos = s.find("{cols}"))
+    s.replace(pos, 6, task_columns);
+  return s;
+}
+
+long long to_ll(std::string_view v) {
+  long long out = 0;
+  std::from_chars(v.data(), v.data() + v.size(), out);
+  return out;
+}
+
+instant ms_col(const result& r, int row, int col) {
+  return instant(std::chrono::milliseconds(to_ll(r.get(row, col))));
+}
+
+std::optional<std::string> opt(const std::optional<instant>& t) {
+  if (!t) return std::nullopt;
+  return format_iso_ms(*t);
+}
+
+std::string hex_bytea(const key_hash& h) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  for (auto b : h) {
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 0xf]);
+  }
+  return out;
+}
+
+log_entry log_from_row(const result& r, int i) {
+  log_entry e;
+  e.id = uuid::parse(r.get(i, 0)).value_or(uuid{});
+  e.row.task_id = uuid::parse(r.get(i, 1)).value_or(uuid{});
+  e.row.tenant_id = uuid::parse(r.get(i, 2)).value_or(uuid{});
+  e.row.scheduled_for = ms_col(r, i, 3);
+  e.row.execution_time = ms_col(r, i, 4);
+  e.row.status = parse_attempt_status(r.get(i, 5)).value_or(attempt_status::failed);
+  e.row.retry_count = static_cast<int>(to_ll(r.get(i, 6)));
+  if (!r.is_null(i, 7)) e.row.http_status = static_cast<int>(to_ll(r.get(i, 7)));
+  if (!r.is_null(i, 8)) e.row.duration_ms = static_cast<int>(to_ll(r.get(i, 8)));
+  if (!r.is_null(i, 9)) e.row.message = std::string(r.get(i, 9));
+  auto trig = r.get(i, 10);
+  e.row.trigger = trig == "manual" ? run_trigger::manual
+                  : trig == "misfire" ? run_trigger::misfire
+                                      : run_trigger::schedule;
+  e.created_at = ms_col(r, i, 11);
+  return e;
+}
+
+std::int64_t offset_of(int page, int limit) {
+  return static_cast<std::int64_t>(page - 1) * limit;
+}
+
+/// Writes every column of `t` (the row is locked by the caller's transaction).
+constexpr const char* update_task_sql = R"sql(
+UPDATE tasks SET name = $3, schedule = $4, timezone = $5, webhook_url = $6,
+  payload = $7::jsonb, max_retry = $8, status = $9, status_reason = $10,
+  next_run_at = $11, revision = revision + 1, updated_at = now()
+WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL
+RETURNING {cols})sql";
+
+constexpr const char* lock_task_sql =
+    "SELECT {cols} FROM tasks WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL FOR UPDATE";
+
+/// Runs `change` on the locked row inside a transaction and writes the result.
+template <class Change>
+expected<std::optional<task_record>> change_task(session& s, const uuid& tenant, const uuid& id,
+                                                 Change change) {
+  static const std::string lock_sql = with_task_columns(lock_task_sql);
+  static const std::string update_sql = with_task_columns(update_task_sql);
+  auto begin = s.exec("BEGIN");
+  if (!begin) return begin.get_error();
+  auto rollback = [&] { s.exec("ROLLBACK"); };
+  auto locked = s.exec(lock_sql, {id.str(), tenant.str()});
+  if (!locked) {
+    rollback();
+    return locked.get_error();
+  }
+  if (locked->rows() == 0) {
+    rollback();
+    return std::optional<task_record>{};
+  }
+  task_record t = task_from_row(*locked, 0);
+  change(t);
+  auto updated = s.exec(update_sql, {id.str(), tenant.str(), t.name, t.schedule, t.timezone,
+                                     t.webhook_url, *t.payload, std::to_string(t.max_retry),
+                                     std::string(to_string(t.status)), t.status_reason,
+                                     opt(t.next_run_at)});
+  if (!updated) {
+    rollback();
+    return updated.get_error();
+  }
+  auto commit = s.exec("COMMIT");
+  if (!commit) return commit.get_error();
+  return std::optional<task_record>{task_from_row(*updated, 0)};
+}
+
+}  // namespace
+
+std::optional<instant> first_fire(const task_record& t, instant now) {
+  if (t.status != task_status::active) return std::nullopt;
+  auto sched = cron::parse(t.schedule);
+  if (!sched) return std::nullopt;
+  return cron::next_fire_after(*sched, now, find_zone(t.timezone));
+}
+
+expected<task_record> insert_task(session& s, task_record t, instant now) {
+  static const std::string sql = with_task_columns(R"sql(
+INSERT INTO tasks (id, tenant_id, name, schedule, timezone, webhook_url, payload, max_retry,
+                   status, next_run_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+RETURNING {cols})sql");
+  t.next_run_at = first_fire(t, now);
+  auto r = s.exec(sql, {t.id.str(), t.tenant_id.str(), t.name, t.schedule, t.timezone,
+                        t.webhook_url, *t.payload, std::to_string(t.max_retry),
+                        std::string(to_string(t.status)), opt(t.next_run_at)});
+  if (!r) return r.get_error();
+  return task_from_row(*r, 0);
+}
+
+expected<std::optional<task_record>> patch_task(session& s, const uuid& tenant, const uuid& id,
+                                                const task_input& in, instant now) {
+  return change_task(s, tenant, id, [&](task_record& t) {
+    bool reschedule = false;
+    if (in.name) t.name = *in.name;
+    if (in.schedule && *in.schedule != t.schedule) {
+      t.schedule = *in.schedule;
+      reschedule = true;
+    }
+    if (in.timezone && *in.timezone != t.timezone) {
+      t.timezone = *in.timezone;
+      reschedule = true;
+    }
+    if (in.webhook_url) t.webhook_url = *in.webhook_url;
+    if (in.payload) t.payload = std::make_shared<const std::string>(*in.payload);
+    if (in.max_retry) t.max_retry = *in.max_retry;
+    if (in.status && *in.status != t.status) {
+      t.status = *in.status;
+      t.status_reason.reset();
+      reschedule = true;
+    }
+    if (reschedule || t.status != task_status::active) t.next_run_at = first_fire(t, now);
+  });
+}
+
+expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant, const uuid& id,
+                                                 instant now) {
+  return change_task(s, tenant, id, [&](task_record& t) {
+    t.status = t.status == task_status::active ? task_status::inactive : task_status::active;
+    t.status_reason.reset();
+    t.next_run_at = first_fire(t, now);
+  });
+}
+
+expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id) {
+  auto r = s.exec(
+      "UPDATE tasks SET deleted_at = now(), next_run_at = NULL, revision = revision + 1, "
+      "updated_at = now() WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL",
+      {id.str(), tenant.str()});
+  if (!r) return r.get_error();
+  return r->affected() == 1;
+}
+
+expected<tenant_info> insert_tenant(session& s, const std::string& name, const key_hash& hash) {
+  auto r = s.exec(R"sql(
+WITH t AS (INSERT INTO tenants (name) VALUES ($1)
+           RETURNING id, name, is_default, (extract(epoch FROM created_at) * 1000)::bigint AS ms),
+     k AS (INSERT INTO api_keys (tenant_id, key_hash) SELECT id, $2::bytea FROM t)
+SELECT id, name, is_default, ms FROM t)sql",
+                  {name, hex_bytea(hash)});
+  if (!r) return r.get_error();
+  tenant_info t;
+  t.id = uuid::parse(r->get(0, 0)).value_or(uuid{});
+  t.name = std::string(r->get(0, 1));
+  t.is_default = r->get(0, 2) == "t";
+  t.created_at = ms_col(*r, 0, 3);
+  return t;
+}
+
+expected<uuid> ensure_admin_key(session& s, const key_hash& hash) {
+  auto r = s.exec(R"sql(
+WITH d AS (
+  INSERT INTO tenants (name, is_default) VALUES ('default', true)
+  ON CONFLICT (is_default) WHERE is_default DO UPDATE SET is_default = true
+  RETURNING id
+), revoked AS (
+  UPDATE api_keys SET revoked_at = now()
+  WHERE from_env AND revoked_at IS NULL AND key_hash <> $1::bytea
+), k AS (
+  INSERT INTO api_keys (tenant_id, key_hash, is_admin, from_env)
+  SELECT id, $1::bytea, true, true FROM d
+  ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, is_admin = true, from_env = true
+)
+SELECT id FROM d)sql",
+                  {hex_bytea(hash)});
+  if (!r) return r.get_error();
+  return uuid::parse(r->get(0, 0)).value_or(uuid{});
+}
+
+expected<task_page> list_tasks(session& s, const task_query& q) {
+  static const std::string sql = with_task_columns(R"sql(
+SELECT {cols}, count(*) OVER () FROM tasks
+WHERE tenant_id = $1 AND deleted_at IS NULL
+  AND ($2::text IS NULL OR status = $2)
+  AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')
+ORDER BY created_at DESC, id DESC
+LIMIT $4 OFFSET $5)sql");
+  std::optional<std::string> status;
+  if (q.status) status = std::string(to_string(*q.status));
+  std::optional<std::string> search;
+  if (q.search) {
+    // LIKE's own characters in the search text match themselves.
+    std::string escaped;
+    for (char c : *q.search) {
+      if (c == '%' || c == '_' || c == '\\') escaped.push_back('\\');
+      escaped.push_back(c);
+    }
+    search = escaped;
+  }
+  auto r = s.exec(sql, {q.tenant.str(), status, search, std::to_string(q.limit),
+                        std::to_string(offset_of(q.page, q.limit))});
+  if (!r) return r.get_error();
+  task_page page;
+  for (int i = 0; i < r->rows(); ++i) page.items.push_back(task_from_row(*r, i));
+  if (r->rows() > 0) {
+    page.total = to_ll(r->get(0, r->columns() - 1));
+  } else if (q.page > 1) {
+    // Past the last page: the window count is not there, ask for it.
+    auto c = s.exec(
+        "SELECT count(*) FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL "
+        "AND ($2::text IS NULL OR status = $2) "
+        "AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')",
+        {q.tenant.str(), status, search});
+    if (!c) return c.get_error();
+    page.total = to_ll(c->get(0, 0));
+  }
+  return page;
+}
+
+expected<std::optional<task_detail>> get_task(session& s, const uuid& tenant, const uuid& id,
+                                              int newest_logs) {
+  static const std::string sql = with_task_columns(
+      "SELECT {cols} FROM tasks WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL");
+  auto r = s.exec(sql, {id.str(), tenant.str()});
+  if (!r) return r.get_error();
+  if (r->rows() == 0) return std::optional<task_detail>{};
+  task_detail d;
+  d.task = task_from_row(*r, 0);
+  log_query q;
+  q.tenant = tenant;
+  q.task_id = id;
+  q.limit = newest_logs;
+  auto logs = list_logs(s, q);
+  if (!logs) return logs.get_error();
+  d.logs = std::move(logs->items);
+  return std::optional<task_detail>{std::move(d)};
+}
+
+expected<log_page> list_logs(session& s, const log_query& q) {
+  static const std::string sql = std::string("SELECT ") + log_columns +
+                                 R"sql(, count(*) OVER () FROM task_logs
+WHERE tenant_id = $1
+  AND ($2::uuid IS NULL OR task_id = $2)
+  AND ($3::text IS NULL OR status = $3)
+  AND ($4::timestamptz IS NULL OR execution_time >= $4)
+  AND ($5::timestamptz IS NULL OR execution_time < $5)
+ORDER BY execution_time DESC, id DESC
+LIMIT $6 OFFSET $7)sql";
+  std::optional<std::string> task_id;
+  if (q.task_id) task_id = q.task_id->str();
+  std::optional<std::string> status;
+  if (q.status) status = std::string(to_string(*q.status));
+  params args{q.tenant.str(), task_id, status, opt(q.from), opt(q.to), std::to_string(q.limit),
+              std::to_string(offset_of(q.page, q.limit))};
+  auto r = s.exec(sql, args);
+  if (!r) return r.get_error();
+  log_page page;
+  for (int i = 0; i < r->rows(); ++i) page.items.push_back(log_from_row(*r, i));
+  if (r->rows() > 0) {
+    page.total = to_ll(r->get(0, r->columns() - 1));
+  } else if (q.page > 1) {
+    auto c = s.exec(R"sql(SELECT count(*) FROM task_logs WHERE tenant_id = $1
+  AND ($2::uuid IS NULL OR task_id = $2) AND ($3::text IS NULL OR status = $3)
+  AND ($4::timestamptz IS NULL OR execution_time >= $4)
+  AND ($5::timestamptz IS NULL OR execution_time < $5))sql",
+                    {args[0], args[1], args[2], args[3], args[4]});
+    if (!c) return c.get_error();
+    page.total = to_ll(c->get(0, 0));
+  }
+  return page;
+}
+
+expected<dashboard_stats> stats(session& s, const uuid& tenant, instant now) {
+  auto t = s.exec(R"sql(
+SELECT count(*), count(*) FILTER (WHERE status = 'ACTIVE'),
+       count(*) FILTER (WHERE status = 'INACTIVE'), count(*) FILTER (WHERE status = 'FAILED')
+FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL)sql",
+                  {tenant.str()});
+  if (!t) return t.get_error();
+  // Deleted tasks are not counted: their logs are left out too.
+  auto l = s.exec(R"sql(
+SELECT count(*), count(*) FILTER (WHERE l.status = 'SUCCESS'),
+       count(*) FILTER (WHERE l.status = 'FAILED'), count(*) FILTER (WHERE l.status = 'RETRYING'),
+       count(*) FILTER (WHERE l.status = 'SKIPPED')
+FROM task_logs l JOIN tasks t ON t.id = l.task_id AND t.deleted_at IS NULL
+WHERE l.tenant_id = $1 AND l.execution_time >= $2::timestamptz - interval '24 hours'
+  AND l.execution_time <= $2::timestamptz)sql",
+                  {tenant.str(), format_iso_ms(now)});
+  if (!l) return l.get_error();
+  dashboard_stats st;
+  st.total_tasks = to_ll(t->get(0, 0));
+  st.active_tasks = to_ll(t->get(0, 1));
+  st.inactive_tasks = to_ll(t->get(0, 2));
+  st.failed_tasks = to_ll(t->get(0, 3));
+  st.executions = to_ll(l->get(0, 0));
+  st.success = to_ll(l->get(0, 1));
+  st.failed = to_ll(l->get(0, 2));
+  st.retrying = to_ll(l->get(0, 3));
+  st.skipped = to_ll(l->get(0, 4));
+  return st;
+}
+
+expected<tenant_page> list_tenants(session& s, int page, int limit) {
+  auto r = s.exec(R"sql(
+SELECT id, name, is_default, (extract(epoch FROM created_at) * 1000)::bigint, count(*) OVER ()
+FROM tenants ORDER BY created_at, id LIMIT $1 OFFSET $2)sql",
+                  {std::to_string(limit), std::to_string(offset_of(page, limit))});
+  if (!r) return r.get_error();
+  tenant_page out;
+  for (int i = 0; i < r->rows(); ++i) {
+    tenant_info t;
+    t.id = uuid::parse(r->get(i, 0)).value_or(uuid{});
+    t.name = std::string(r->get(i, 1));
+    t.is_default = r->get(i, 2) == "t";
+    t.created_at = ms_col(*r, i, 3);
+    out.items.push_back(std::move(t));
+    out.total = to_ll(r->get(i, 4));
+  }
+  if (r->rows() == 0) {
+    auto c = s.exec("SELECT count(*) FROM tenants");
+    if (!c) return c.get_error();
+    out.total = to_ll(c->get(0, 0));
+  }
+  return out;
+}
+
+expected<std::vector<api_key_entry>> load_keys(session& s) {
+  auto r = s.exec(
+      "SELECT encode(key_hash, 'hex'), tenant_id, is_admin FROM api_keys "
+      "WHERE revoked_at IS NULL");
+  if (!r) return r.get_error();
+  std::vector<api_key_entry> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    api_key_entry k;
+    auto hex = r->get(i, 0);
+    for (std::size_t b = 0; b < 32 && 2 * b + 1 < hex.size(); ++b) {
+      unsigned v = 0;
+      std::from_chars(hex.data() + 2 * b, hex.data() + 2 * b + 2, v, 16);
+      k.hash[b] = static_cast<std::uint8_t>(v);
+    }
+    k.tenant = uuid::parse(r->get(i, 1)).value_or(uuid{});
+    k.admin = r->get(i, 2) == "t";
+    out.push_back(k);
+  }
+  return out;
+}
+
+}  // namespace taskhook::db

@@ -1,0 +1,52 @@
+#pragma once
+/// Internal to src/http: what every route handler can reach, and the helpers
+/// that answer. Includes CAF and Pistache; only src/http/*.cpp include it.
+
+#include <pistache/http.h>
+#include <pistache/router.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "actors/metrics.hpp"
+#include "actors/protocol.hpp"
+#include "actors/reader_actor.hpp"
+#include "actors/task_supervisor.hpp"
+#include "core/config.hpp"
+#include "core/clock.hpp"
+#include "http/auth.hpp"
+#include "http/bridge.hpp"
+#include "http/codec.hpp"
+
+namespace taskhook::http {
+
+/// Who is asking and when.
+struct request_context {
+  principal who;
+  instant now{};
+};
+
+/// Everything the handlers share; one per server.
+struct api {
+  config cfg;
+  caf::actor_system& sys;
+  db_actor_type db;
+  const task_router& tasks;
+  const reader_pool& readers;
+  runtime_metrics& metrics;
+  key_table& keys;
+  rate_limiter& limiter;
+  const wall_clock& clock;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+/// Answers an error with the API's error body.
+void send_error(Pistache::Http::ResponseWriter& w, Pistache::Http::Code code,
+                std::string_view error_code, std::string_view message,
+                const std::vector<field_error>& details = {});
+
+/// Registers every /api route (routes.cpp).
+void add_api_routes(Pistache::Rest::Router& router, api& a);
+
+}  // namespace taskhook::http
