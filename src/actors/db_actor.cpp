@@ -55,7 +55,13 @@ struct db_state {
   bool write() {
     if (pending() == 0) return true;
     std::string err;
+    const auto started = std::chrono::steady_clock::now();
     auto status = st->write_batch(attempts, progress, err);
+    if (metrics && status == write_status::ok) {
+      metrics->db.write_seconds.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      metrics->db.batch_rows.observe(static_cast<double>(pending()));
+    }
     switch (status) {
       case write_status::ok:
         if (metrics) {
@@ -142,6 +148,10 @@ db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> 
       [self, schedule_flush](flush_atom) {
         auto& s = self->state;
         s.flush_scheduled = false;
+        // Sampled here, on the actor's own thread, where reading it is safe.
+        if (s.metrics)
+          s.metrics->db.mailbox.store(static_cast<std::int64_t>(self->mailbox().size()),
+                                      std::memory_order_relaxed);
         if (!s.write()) {
           schedule_flush(s.retry_delay);
           return;

@@ -4,14 +4,28 @@
 /// outcome arrives later through the request's on_done callback.
 
 #include <chrono>
+#include <cstdint>
 
 #include "core/delivery.hpp"
 
 namespace taskhook {
 
+/// What a sink reports to /metrics.
+struct sink_counters {
+  int workers = 0;
+  std::uint64_t queued = 0;     ///< accepted, waiting for a worker or a free slot
+  std::uint64_t paced = 0;      ///< held back for a rate-limit bucket
+  std::uint64_t in_flight = 0;  ///< transfers running
+  std::uint64_t sent_total = 0;
+  std::uint64_t completed_total = 0;
+};
+
 class delivery_sink {
  public:
   virtual ~delivery_sink() = default;
+
+  /// Lock-free reads of the sink's counters.
+  virtual sink_counters read_counters() const { return {}; }
 
   /// Queues one attempt. Thread-safe; returns at once.
   virtual void submit(delivery_request req) = 0;

@@ -1,14 +1,55 @@
 #pragma once
-/// Counters the actors update on hot paths without locks (relaxed atomics),
-/// read by /metrics and the admin snapshot.
+/// Counters, gauges and histograms the actors update on hot paths without locks
+/// (relaxed atomics), read by /metrics and the admin snapshot.
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 
 namespace taskhook {
 
 using counter = std::atomic<std::uint64_t>;
 using gauge = std::atomic<std::int64_t>;
+
+/// A Prometheus-style histogram with fixed upper bounds (in base units, e.g.
+/// seconds). observe() is two relaxed atomic adds and a short scan.
+class histogram {
+ public:
+  static constexpr std::size_t max_buckets = 16;
+
+  histogram(std::initializer_list<double> bounds) {
+    for (double b : bounds)
+      if (n_ < max_buckets) bounds_[n_++] = b;
+  }
+
+  void observe(double v) {
+    std::size_t i = 0;
+    while (i < n_ && v > bounds_[i]) ++i;
+    counts_[i].fetch_add(1, std::memory_order_relaxed);
+    // Sums are kept in millionths so they stay integers.
+    sum_micro_.fetch_add(static_cast<std::uint64_t>(v > 0 ? v * 1e6 : 0),
+                         std::memory_order_relaxed);
+  }
+
+  std::size_t bucket_count() const { return n_; }
+  double bound(std::size_t i) const { return bounds_[i]; }
+  /// Observations in bucket i alone (i == bucket_count(): above every bound).
+  std::uint64_t count_in(std::size_t i) const { return counts_[i].load(std::memory_order_relaxed); }
+  double sum() const { return static_cast<double>(sum_micro_.load(std::memory_order_relaxed)) / 1e6; }
+  std::uint64_t total() const {
+    std::uint64_t t = 0;
+    for (std::size_t i = 0; i <= n_; ++i) t += count_in(i);
+    return t;
+  }
+
+ private:
+  std::array<double, max_buckets> bounds_{};
+  std::size_t n_ = 0;
+  std::array<std::atomic<std::uint64_t>, max_buckets + 1> counts_{};
+  std::atomic<std::uint64_t> sum_micro_{0};
+};
 
 struct db_metrics {
   counter rows_written{0};      ///< task_logs rows committed
@@ -18,7 +59,11 @@ struct db_metrics {
   counter rows_rejected{0};     ///< rows dropped because the database refused them
   counter rows_dropped{0};      ///< rows dropped because the in-memory bound was hit
   gauge pending_rows{0};        ///< attempt rows and updates waiting to be written
+  gauge mailbox{0};             ///< db_actor mailbox size, sampled at each write
   counter reconnects{0};        ///< outages recovered from
+  counter rows_pruned{0};       ///< task_logs rows removed by retention
+  histogram batch_rows{1, 10, 50, 100, 500, 1000, 5000, 10000};
+  histogram write_seconds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
 };
 
 struct task_metrics {
@@ -36,6 +81,11 @@ struct task_metrics {
   counter skipped{0};
   counter restarts{0};
   counter give_ups{0};
+  counter rate_limit_waits{0};  ///< attempts the sender held back for a Discord bucket
+  /// Scheduled instant → the attempt leaving (first attempts of scheduled runs).
+  histogram fire_lateness{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  /// One attempt, request to last byte.
+  histogram delivery_seconds{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 };
 
 /// Everything, owned by the service and shared by pointer.

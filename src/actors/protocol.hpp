@@ -62,6 +62,8 @@ using detail_atom = caf::atom_constant<caf::atom("detail")>;
 using logs_atom = caf::atom_constant<caf::atom("logs")>;
 /// reader: every API key hash that is not revoked.
 using keys_atom = caf::atom_constant<caf::atom("keys")>;
+/// reader: the slowest and most-retrying tasks (admin snapshot).
+using rank_atom = caf::atom_constant<caf::atom("rank")>;
 
 // -- messages -----------------------------------------------------------------
 
@@ -83,6 +85,7 @@ struct task_snapshot {
 /// Supervisor counters.
 struct supervisor_stats {
   std::uint64_t actors = 0;
+  std::uint64_t mailbox = 0;  ///< messages waiting, sampled when asked
   std::uint64_t restarts = 0;
   std::uint64_t give_ups = 0;
 };
@@ -127,7 +130,9 @@ using reader_actor_type = caf::typed_actor<
     caf::replies_to<stats_atom, uuid, instant>::with<dashboard_stats>,
     /// A page of tenants (page, limit).
     caf::replies_to<tenants_atom, int, int>::with<tenant_page>,
-    caf::replies_to<keys_atom>::with<std::vector<api_key_entry>>>;
+    caf::replies_to<keys_atom>::with<std::vector<api_key_entry>>,
+    /// The n slowest and most-retrying tasks since a time, all tenants.
+    caf::replies_to<rank_atom, instant, int>::with<task_rankings>>;
 
 /// One per ACTIVE task: owns its schedule, its next fire and its run in progress.
 using task_actor_type = caf::typed_actor<
@@ -201,3 +206,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::tenant_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::tenant_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::key_hash)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<taskhook::api_key_entry>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_rankings)

@@ -37,6 +37,9 @@ reader_actor_type::behavior_type reader(reader_actor_type::pointer, std::shared_
       [cat](keys_atom) -> caf::result<std::vector<api_key_entry>> {
         return value_or_error(cat->load_keys());
       },
+      [cat](rank_atom, instant since, int n) -> caf::result<task_rankings> {
+        return value_or_error(cat->rank_tasks(since, n));
+      },
   };
 }
 

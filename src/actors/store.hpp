@@ -68,6 +68,20 @@ class catalog {
   virtual expected<dashboard_stats> stats(const uuid& tenant, instant now) = 0;
   virtual expected<tenant_page> list_tenants(int page, int limit) = 0;
   virtual expected<std::vector<api_key_entry>> load_keys() = 0;
+  /// The `n` slowest and most-retrying tasks since `since`, all tenants.
+  virtual expected<task_rankings> rank_tasks(instant since, int n) = 0;
+};
+
+}  // namespace taskhook
+
+namespace taskhook {
+
+/// Retention: deletes old task_logs rows in small batches. Blocking.
+class log_pruner {
+ public:
+  virtual ~log_pruner() = default;
+  /// Deletes at most `batch` rows executed before `cutoff`; how many went.
+  virtual expected<long> prune(instant cutoff, int batch) = 0;
 };
 
 }  // namespace taskhook

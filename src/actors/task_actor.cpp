@@ -205,6 +205,13 @@ void on_result(task_ptr self, delivery_result& r) {
   run.in_flight = false;
   add(&task_metrics::in_flight, s, -1);
 
+  if (auto* m = s.metrics()) {
+    m->delivery_seconds.observe(std::chrono::duration<double>(r.duration).count());
+    if (run.attempt == 0 && run.trigger == run_trigger::schedule)
+      m->fire_lateness.observe(
+          std::chrono::duration<double>(r.started - r.paced_for - run.scheduled_for).count());
+    if (r.paced_for.count() > 0) m->rate_limit_waits.fetch_add(1, std::memory_order_relaxed);
+  }
   const outcome oc = classify_response(r);
   attempt_row row = make_row(s, run.scheduled_for, run.trigger, attempt_status::success, oc.message);
   row.execution_time = r.started;

@@ -136,6 +136,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
       [self](stats_atom) -> supervisor_stats {
         auto st = self->state.stats;
         st.actors = self->state.tasks.size();
+        st.mailbox = self->mailbox().size();
         return st;
       },
       [self](drain_atom) -> caf::typed_response_promise<bool> {

@@ -10,6 +10,7 @@
 #include "actors/db_actor.hpp"
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
+#include "actors/retention_actor.hpp"
 #include "actors/task_supervisor.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -40,6 +41,22 @@ sigset_t block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
+
+/// Stops the long-lived actors on every way out of serve(): the actor system's
+/// destructor waits for all actors, and detached ones never stop by themselves.
+class actor_reaper {
+ public:
+  template <class Handle>
+  void add(const Handle& h) {
+    actors_.push_back(caf::actor_cast<caf::actor>(h));
+  }
+  ~actor_reaper() {
+    for (auto& a : actors_) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+
+ private:
+  std::vector<caf::actor> actors_;
+};
 
 int wait_for_stop(const sigset_t& set) {
   int sig = 0;
@@ -93,8 +110,10 @@ int serve(const config& cfg) {
 
   caf::actor_system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
+  actor_reaper reaper;
   runtime_metrics metrics;
   auto db = spawn_db_actor(sys, std::make_shared<db::pg_store>(cfg.database_url), &metrics);
+  reaper.add(db);
 
   webhook::curl_pool_options pool_opts;
   pool_opts.workers = cfg.webhook_workers;
@@ -113,6 +132,7 @@ int serve(const config& cfg) {
   rt->misfire_grace = std::chrono::seconds(cfg.misfire_grace_s);
   rt->seed = std::random_device{}();
   task_router router(sys, rt, supervisor_shards);
+  for (const auto& shard : router.shards()) reaper.add(shard);
 
   auto started = std::chrono::steady_clock::now();
   auto armed = load_active_tasks(sys, db, router);
@@ -128,9 +148,15 @@ int serve(const config& cfg) {
   std::vector<reader_actor_type> reader_actors;
   for (int i = 0; i < reader_count; ++i)
     reader_actors.push_back(spawn_reader(sys, std::make_shared<db::pg_catalog>(cfg.database_url)));
+  for (const auto& r : reader_actors) reaper.add(r);
   reader_pool readers(reader_actors);
+  retention_options keep;
+  keep.keep = std::chrono::hours(24 * cfg.log_retention_days);
+  auto retention = spawn_retention(sys, std::make_shared<db::pg_pruner>(cfg.database_url),
+                                   system_wall_clock(), &metrics, keep);
+  reaper.add(retention);
 
-  http::server server(cfg, {sys, db, router, readers, metrics});
+  http::server server(cfg, {sys, db, router, readers, metrics, pool});
   {
     caf::scoped_actor self{sys};
     std::optional<std::string> failure;
@@ -168,9 +194,7 @@ int serve(const config& cfg) {
                [&](caf::error& err) {
                  log->error("db_actor did not drain: {}", sys.render(err));
                });
-  for (const auto& r : reader_actors) caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
   log->info("stopped{}", drained ? "" : " (with writes pending)");
-  if (!drained) caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
   return drained ? 0 : 1;
 }
 

@@ -81,6 +81,18 @@ struct tenant_page {
   std::int64_t total = 0;
 };
 
+/// A task among the slowest or most-retrying of the last hour (admin snapshot).
+struct task_rank {
+  uuid task_id;
+  std::string name;
+  double value = 0;  ///< average duration in ms, or number of retries
+};
+
+struct task_rankings {
+  std::vector<task_rank> slowest;
+  std::vector<task_rank> most_retrying;
+};
+
 using key_hash = std::array<std::uint8_t, 32>;
 
 /// An API key as the auth layer knows it: only the hash.

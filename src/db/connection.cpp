@@ -62,6 +62,9 @@ expected<connection> connection::open(const std::string& conninfo) {
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (c == nullptr) return error{"out of memory"};
   connection conn(c);
+  // Server notices ("relation already exists, skipping") are not errors: keep
+  // them off stderr.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   if (PQstatus(c) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(c);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();

@@ -185,6 +185,16 @@ expected<tenant_info> pg_store::create_tenant(const std::string& name, const key
   return insert_tenant(session_, name, hash);
 }
 
+expected<long> pg_pruner::prune(instant cutoff, int batch) {
+  // Small batches keep each transaction short: writers never wait long on it.
+  auto r = session_.exec(
+      "DELETE FROM task_logs WHERE id IN (SELECT id FROM task_logs WHERE execution_time < $1 "
+      "LIMIT $2)",
+      {format_iso_ms(cutoff), std::to_string(batch)});
+  if (!r) return r.get_error();
+  return r->affected();
+}
+
 bool pg_catalog::ping() { return session_.exec("SELECT 1").has_value(); }
 expected<task_page> pg_catalog::list_tasks(const task_query& q) {
   return db::list_tasks(session_, q);
@@ -200,5 +210,8 @@ expected<tenant_page> pg_catalog::list_tenants(int page, int limit) {
   return db::list_tenants(session_, page, limit);
 }
 expected<std::vector<api_key_entry>> pg_catalog::load_keys() { return db::load_keys(session_); }
+expected<task_rankings> pg_catalog::rank_tasks(instant since, int n) {
+  return db::rank_tasks(session_, since, n);
+}
 
 }  // namespace taskhook::db

@@ -46,6 +46,17 @@ class pg_catalog final : public catalog {
   expected<dashboard_stats> stats(const uuid& tenant, instant now) override;
   expected<tenant_page> list_tenants(int page, int limit) override;
   expected<std::vector<api_key_entry>> load_keys() override;
+  expected<task_rankings> rank_tasks(instant since, int n) override;
+
+ private:
+  session session_;
+};
+
+/// Retention's own session.
+class pg_pruner final : public log_pruner {
+ public:
+  explicit pg_pruner(std::string conninfo) : session_(std::move(conninfo)) {}
+  expected<long> prune(instant cutoff, int batch) override;
 
  private:
   session session_;

@@ -384,4 +384,34 @@ expected<std::vector<api_key_entry>> load_keys(session& s) {
   return out;
 }
 
+expected<task_rankings> rank_tasks(session& s, instant since, int n) {
+  // The BRIN index on execution_time keeps this to the recent block ranges.
+  auto slow = s.exec(R"sql(
+SELECT l.task_id, t.name, avg(l.duration_ms)::float8 AS v
+FROM task_logs l JOIN tasks t ON t.id = l.task_id
+WHERE l.execution_time >= $1 AND l.duration_ms IS NOT NULL
+GROUP BY l.task_id, t.name ORDER BY v DESC LIMIT $2)sql",
+                     {format_iso_ms(since), std::to_string(n)});
+  if (!slow) return slow.get_error();
+  auto retrying = s.exec(R"sql(
+SELECT l.task_id, t.name, count(*)::float8 AS v
+FROM task_logs l JOIN tasks t ON t.id = l.task_id
+WHERE l.execution_time >= $1 AND l.status = 'RETRYING'
+GROUP BY l.task_id, t.name ORDER BY v DESC LIMIT $2)sql",
+                         {format_iso_ms(since), std::to_string(n)});
+  if (!retrying) return retrying.get_error();
+  auto read = [](const result& r) {
+    std::vector<task_rank> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      task_rank t;
+      t.task_id = uuid::parse(r.get(i, 0)).value_or(uuid{});
+      t.name = std::string(r.get(i, 1));
+      t.value = std::strtod(std::string(r.get(i, 2)).c_str(), nullptr);
+      out.push_back(std::move(t));
+    }
+    return out;
+  };
+  return task_rankings{read(*slow), read(*retrying)};
+}
+
 }  // namespace taskhook::db

@@ -48,6 +48,7 @@ expected<log_page> list_logs(session& s, const log_query& q);
 expected<dashboard_stats> stats(session& s, const uuid& tenant, instant now);
 expected<tenant_page> list_tenants(session& s, int page, int limit);
 expected<std::vector<api_key_entry>> load_keys(session& s);
+expected<task_rankings> rank_tasks(session& s, instant since, int n);
 
 /// The first fire of an ACTIVE task after `now` (nullopt for other statuses).
 std::optional<instant> first_fire(const task_record& t, instant now);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/delivery_sink.hpp"
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
@@ -35,18 +36,35 @@ struct api {
   const task_router& tasks;
   const reader_pool& readers;
   runtime_metrics& metrics;
+  const delivery_sink& sink;
   key_table& keys;
   rate_limiter& limiter;
+  http_metrics& http;
   const wall_clock& clock;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 /// Answers an error with the API's error body.
-void send_error(Pistache::Http::ResponseWriter& w, Pistache::Http::Code code,
+void send_error(reply& w, Pistache::Http::Code code,
                 std::string_view error_code, std::string_view message,
                 const std::vector<field_error>& details = {});
 
+struct route_opts {
+  bool admin = false;         ///< admin key only (403 otherwise)
+  bool json_body = false;     ///< the body is JSON: 413 / 415 checks apply
+  bool public_route = false;  ///< no key, no rate limit
+};
+
+using handler_fn = void (*)(api&, const request_context&, const Pistache::Rest::Request&, reply&);
+
+/// A Pistache handler for `fn`: key and rate limit (unless public), admin
+/// check, body checks, and a catch-all that answers 500 instead of crashing.
+Pistache::Rest::Route::Handler wrap(api& a, route id, route_opts opts, handler_fn fn);
+
 /// Registers every /api route (routes.cpp).
 void add_api_routes(Pistache::Rest::Router& router, api& a);
+
+/// Registers /metrics, /api/admin/actors, /api/docs and /dashboard (observability.cpp).
+void add_operator_routes(Pistache::Rest::Router& router, api& a);
 
 }  // namespace taskhook::http

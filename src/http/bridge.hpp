@@ -12,23 +12,53 @@
 #include "actors/protocol.hpp"
 #include "http/json.hpp"
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<Pistache::Http::ResponseWriter>)
+#include "http/http_metrics.hpp"
 
 namespace taskhook::http {
 
-using writer_ptr = std::shared_ptr<Pistache::Http::ResponseWriter>;
+/// A response on its way: the Pistache writer and what /metrics counts about
+/// it. Moves into whichever actor completes the request.
+class reply {
+ public:
+  reply(Pistache::Http::ResponseWriter w, http_metrics* m, route r)
+      : w_(std::move(w)), metrics_(m), route_(r), start_(std::chrono::steady_clock::now()) {}
+
+  Pistache::Http::ResponseWriter& writer() { return w_; }
+  Pistache::Http::Header::Collection& headers() { return w_.headers(); }
+
+  void send(Pistache::Http::Code code, const std::string& body, const Pistache::Http::Mime::MediaType& type) {
+    w_.send(code, body, type);
+    record(code);
+  }
+  void send(Pistache::Http::Code code) {
+    w_.send(code);
+    record(code);
+  }
+
+ private:
+  void record(Pistache::Http::Code code) {
+    if (metrics_)
+      metrics_->record(route_, static_cast<int>(code),
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  }
+  Pistache::Http::ResponseWriter w_;
+  http_metrics* metrics_;
+  route route_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+using writer_ptr = std::shared_ptr<reply>;
 
 /// How long a handler waits for an actor before answering 503.
 inline constexpr std::chrono::seconds actor_timeout{5};
 
-inline void send_json(Pistache::Http::ResponseWriter& w, Pistache::Http::Code code,
-                      const std::string& body) {
+inline void send_json(reply& w, Pistache::Http::Code code, const std::string& body) {
   w.send(code, body, MIME(Application, Json));
 }
 
 /// Answers the error an actor replied with: no such task → 404, database or
 /// timeout → 503 (server.cpp).
-void send_actor_error(Pistache::Http::ResponseWriter& w, const caf::error& err);
+void send_actor_error(reply& w, const caf::error& err);
 
 /// `Retry-After: <seconds>`; Pistache writes only typed headers.
 class retry_after_header final : public Pistache::Http::Header::Header {
@@ -42,12 +72,24 @@ class retry_after_header final : public Pistache::Http::Header::Header {
   long long seconds_ = 0;
 };
 
+/// `ETag: "<hash prefix>"` for the files served from the binary.
+class etag_header final : public Pistache::Http::Header::Header {
+ public:
+  NAME("ETag")
+  etag_header() = default;
+  explicit etag_header(std::string tag) : tag_(std::move(tag)) {}
+  void write(std::ostream& os) const override { os << tag_; }
+
+ private:
+  std::string tag_;
+};
+
 /// Sends `msg...` to `target`; `on_reply(writer, reply)` answers the client with
 /// the actor's `Reply`. An error from the actor answers as send_actor_error says.
 template <class Reply, class Target, class OnReply, class... Ts>
-void ask(caf::actor_system& sys, const Target& target, Pistache::Http::ResponseWriter rw,
+void ask(caf::actor_system& sys, const Target& target, reply&& rw,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
-  auto w = std::make_shared<Pistache::Http::ResponseWriter>(std::move(rw));
+  auto w = std::make_shared<reply>(std::move(rw));
   sys.spawn([target, timeout, w, on_reply, msg...](caf::event_based_actor* self) {
     self->request(target, timeout, msg...)
         .then([w, on_reply](Reply& reply) { on_reply(*w, std::move(reply)); },

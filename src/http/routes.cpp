@@ -19,13 +19,6 @@ namespace {
 
 constexpr int max_limit = 100;
 
-using handler_fn = void (*)(api&, const request_context&, const Rest::Request&,
-                            Http::ResponseWriter&);
-
-struct route_opts {
-  bool admin = false;      ///< admin key only (403 otherwise)
-  bool json_body = false;  ///< the body is JSON: 413 / 415 checks apply
-};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -84,14 +77,14 @@ query_reader params_of(const Rest::Request& req) {
 }
 
 /// The `:id` path parameter, or a 400 invalid_id answered.
-std::optional<uuid> path_id(const Rest::Request& req, Http::ResponseWriter& rw) {
+std::optional<uuid> path_id(const Rest::Request& req, reply& rw) {
   auto raw = req.param(":id").as<std::string>();
   auto id = uuid::parse(raw);
   if (!id) send_error(rw, Code::Bad_Request, "invalid_id", "id: \"" + raw + "\" is not a UUID");
   return id;
 }
 
-bool reject_params(const query_reader& q, Http::ResponseWriter& rw) {
+bool reject_params(const query_reader& q, reply& rw) {
   if (q.errors().empty()) return false;
   send_error(rw, Code::Bad_Request, "validation_failed", first_error_message(q.errors()),
              q.errors());
@@ -99,50 +92,6 @@ bool reject_params(const query_reader& q, Http::ResponseWriter& rw) {
 }
 
 thread_local std::mt19937_64 id_rng{std::random_device{}()};
-
-Rest::Route::Handler wrap(api& a, route_opts opts, handler_fn fn) {
-  return [&a, opts, fn](const Rest::Request& req, Http::ResponseWriter rw) {
-    try {
-      auto who = a.keys.find(presented_key(req));
-      if (!who) {
-        send_error(rw, Code::Unauthorized, "unauthorized",
-                   "a valid API key is required in X-API-Key or Authorization: Bearer");
-        return Rest::Route::Result::Ok;
-      }
-      if (auto wait = a.limiter.take(who->hash, std::chrono::steady_clock::now())) {
-        auto secs = (wait->count() + 999) / 1000;
-        rw.headers().add(std::make_shared<retry_after_header>(secs));
-        send_error(rw, Code::Too_Many_Requests, "rate_limited",
-                   "more than " + std::to_string(a.cfg.rate_limit_per_min) +
-                       " requests a minute; retry after " + std::to_string(secs) + " s");
-        return Rest::Route::Result::Ok;
-      }
-      if (opts.admin && !who->admin) {
-        send_error(rw, Code::Forbidden, "forbidden", "this route needs the admin key");
-        return Rest::Route::Result::Ok;
-      }
-      if (opts.json_body) {
-        if (req.body().size() > a.cfg.max_body_bytes) {
-          send_error(rw, Code::Request_Entity_Too_Large, "payload_too_large",
-                     "the body is larger than " + std::to_string(a.cfg.max_body_bytes) + " bytes");
-          return Rest::Route::Result::Ok;
-        }
-        auto type = header(req, "Content-Type");
-        if (!type || lower(*type).rfind("application/json", 0) != 0) {
-          send_error(rw, Code::Unsupported_Media_Type, "unsupported_media_type",
-                     "Content-Type must be application/json");
-          return Rest::Route::Result::Ok;
-        }
-      }
-      request_context ctx{*who, a.clock.now()};
-      fn(a, ctx, req, rw);
-    } catch (const std::exception& e) {
-      if (auto log = spdlog::get("http")) log->error("{} {}: {}", Http::methodString(req.method()), req.resource(), e.what());
-      send_error(rw, Code::Internal_Server_Error, "internal", "internal error");
-    }
-    return Rest::Route::Result::Ok;
-  };
-}
 
 /// After a change is durable: spawn, replace or stop the task's actor, then
 /// answer with the stored task.
@@ -156,8 +105,8 @@ void apply_to_actor(caf::event_based_actor* self, api& a, const task_record& t,
 
 /// Sends a change to the db_actor, then to the task's supervisor.
 template <class... Ts>
-void change_task(api& a, Http::ResponseWriter& rw, Code code, Ts... msg) {
-  auto w = std::make_shared<Http::ResponseWriter>(std::move(rw));
+void change_task(api& a, reply& rw, Code code, Ts... msg) {
+  auto w = std::make_shared<reply>(std::move(rw));
   a.sys.spawn([&a, w, code, msg...](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, msg...)
         .then([self, &a, w, code](task_record& t) { apply_to_actor(self, a, t, w, code); },
@@ -168,7 +117,7 @@ void change_task(api& a, Http::ResponseWriter& rw, Code code, Ts... msg) {
 // -- tasks --------------------------------------------------------------------
 
 void create_task(api& a, const request_context& ctx, const Rest::Request& req,
-                 Http::ResponseWriter& rw) {
+                 reply& rw) {
   auto parsed = parse_task_input(req.body(), input_mode::create);
   if (parsed.malformed_json) {
     send_error(rw, Code::Bad_Request, "invalid_json", "the body is not a JSON object: " + parsed.json_error);
@@ -194,7 +143,7 @@ void create_task(api& a, const request_context& ctx, const Rest::Request& req,
 }
 
 void list_tasks(api& a, const request_context& ctx, const Rest::Request& req,
-                Http::ResponseWriter& rw) {
+                reply& rw) {
   auto q = params_of(req);
   task_query tq;
   tq.tenant = ctx.who.tenant;
@@ -205,24 +154,24 @@ void list_tasks(api& a, const request_context& ctx, const Rest::Request& req,
   if (reject_params(q, rw)) return;
   ask<task_page>(
       a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [page = tq.page, limit = tq.limit](Http::ResponseWriter& w, task_page p) {
+      [page = tq.page, limit = tq.limit](reply& w, task_page p) {
         send_json(w, Code::Ok, task_page_json(p, page, limit));
       },
       list_atom::value, tq);
 }
 
 void get_task(api& a, const request_context& ctx, const Rest::Request& req,
-              Http::ResponseWriter& rw) {
+              reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
   ask<task_detail>(
       a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [](Http::ResponseWriter& w, task_detail d) { send_json(w, Code::Ok, task_detail_json(d)); },
+      [](reply& w, task_detail d) { send_json(w, Code::Ok, task_detail_json(d)); },
       detail_atom::value, ctx.who.tenant, *id);
 }
 
 void patch_task(api& a, const request_context& ctx, const Rest::Request& req,
-                Http::ResponseWriter& rw) {
+                reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
   auto parsed = parse_task_input(req.body(), input_mode::patch);
@@ -239,10 +188,10 @@ void patch_task(api& a, const request_context& ctx, const Rest::Request& req,
 }
 
 void delete_task(api& a, const request_context& ctx, const Rest::Request& req,
-                 Http::ResponseWriter& rw) {
+                 reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
-  auto w = std::make_shared<Http::ResponseWriter>(std::move(rw));
+  auto w = std::make_shared<reply>(std::move(rw));
   a.sys.spawn([&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, delete_atom::value, tenant, id)
         .then(
@@ -256,17 +205,17 @@ void delete_task(api& a, const request_context& ctx, const Rest::Request& req,
 }
 
 void toggle_task(api& a, const request_context& ctx, const Rest::Request& req,
-                 Http::ResponseWriter& rw) {
+                 reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
   change_task(a, rw, Code::Ok, toggle_atom::value, ctx.who.tenant, *id, ctx.now);
 }
 
 void run_task(api& a, const request_context& ctx, const Rest::Request& req,
-              Http::ResponseWriter& rw) {
+              reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
-  auto w = std::make_shared<Http::ResponseWriter>(std::move(rw));
+  auto w = std::make_shared<reply>(std::move(rw));
   a.sys.spawn([&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
     self->request(a.tasks.shard_for(id), actor_timeout, run_now_atom::value, id, tenant)
         .then(
@@ -293,10 +242,10 @@ void run_task(api& a, const request_context& ctx, const Rest::Request& req,
   });
 }
 
-void read_logs(api& a, Http::ResponseWriter& rw, log_query lq) {
+void read_logs(api& a, reply& rw, log_query lq) {
   ask<log_page>(
       a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [page = lq.page, limit = lq.limit](Http::ResponseWriter& w, log_page p) {
+      [page = lq.page, limit = lq.limit](reply& w, log_page p) {
         send_json(w, Code::Ok, log_page_json(p, page, limit));
       },
       logs_atom::value, lq);
@@ -314,7 +263,7 @@ log_query log_params(query_reader& q, const request_context& ctx) {
 }
 
 void task_logs(api& a, const request_context& ctx, const Rest::Request& req,
-               Http::ResponseWriter& rw) {
+               reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
   auto q = params_of(req);
@@ -322,7 +271,7 @@ void task_logs(api& a, const request_context& ctx, const Rest::Request& req,
   if (reject_params(q, rw)) return;
   lq.task_id = *id;
   // The task must be the tenant's: unknown ids answer 404, not an empty page.
-  auto w = std::make_shared<Http::ResponseWriter>(std::move(rw));
+  auto w = std::make_shared<reply>(std::move(rw));
   a.sys.spawn([&a, w, lq](caf::event_based_actor* self) {
     auto& reader = a.readers.next();
     self->request(reader, actor_timeout, detail_atom::value, lq.tenant, *lq.task_id)
@@ -339,7 +288,7 @@ void task_logs(api& a, const request_context& ctx, const Rest::Request& req,
 }
 
 void all_logs(api& a, const request_context& ctx, const Rest::Request& req,
-              Http::ResponseWriter& rw) {
+              reply& rw) {
   auto q = params_of(req);
   auto lq = log_params(q, ctx);
   lq.task_id = q.id("taskId");
@@ -348,15 +297,15 @@ void all_logs(api& a, const request_context& ctx, const Rest::Request& req,
 }
 
 void dashboard_stats_route(api& a, const request_context& ctx, const Rest::Request&,
-                           Http::ResponseWriter& rw) {
+                           reply& rw) {
   ask<dashboard_stats>(
       a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [](Http::ResponseWriter& w, dashboard_stats s) { send_json(w, Code::Ok, stats_json(s)); },
+      [](reply& w, dashboard_stats s) { send_json(w, Code::Ok, stats_json(s)); },
       stats_atom::value, ctx.who.tenant, ctx.now);
 }
 
 void cron_preview(api&, const request_context& ctx, const Rest::Request& req,
-                  Http::ResponseWriter& rw) {
+                  reply& rw) {
   auto q = params_of(req);
   auto expr = q.text("expression", 500);
   auto tz = q.text("timezone", 100).value_or("UTC");
@@ -401,7 +350,7 @@ void cron_preview(api&, const request_context& ctx, const Rest::Request& req,
 // -- tenants ------------------------------------------------------------------
 
 void create_tenant(api& a, const request_context&, const Rest::Request& req,
-                   Http::ResponseWriter& rw) {
+                   reply& rw) {
   auto name = tenant_name(req.body());
   if (!name) {
     send_error(rw, Code::Bad_Request, name.malformed ? "invalid_json" : "validation_failed",
@@ -411,7 +360,7 @@ void create_tenant(api& a, const request_context&, const Rest::Request& req,
   }
   std::string key = generate_key();
   auto hash = hash_key(key);
-  auto w = std::make_shared<Http::ResponseWriter>(std::move(rw));
+  auto w = std::make_shared<reply>(std::move(rw));
   a.sys.spawn([&a, w, key, hash, n = *name.value](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, tenants_atom::value, n, hash)
         .then(
@@ -428,14 +377,14 @@ void create_tenant(api& a, const request_context&, const Rest::Request& req,
 }
 
 void list_tenants(api& a, const request_context&, const Rest::Request& req,
-                  Http::ResponseWriter& rw) {
+                  reply& rw) {
   auto q = params_of(req);
   int page = q.integer("page", 1, 1, 1'000'000);
   int limit = q.integer("limit", 20, 1, max_limit);
   if (reject_params(q, rw)) return;
   ask<tenant_page>(
       a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [page, limit](Http::ResponseWriter& w, tenant_page p) {
+      [page, limit](reply& w, tenant_page p) {
         send_json(w, Code::Ok, tenant_page_json(p, page, limit));
       },
       tenants_atom::value, page, limit);
@@ -443,25 +392,74 @@ void list_tenants(api& a, const request_context&, const Rest::Request& req,
 
 }  // namespace
 
+Rest::Route::Handler wrap(api& a, route id, route_opts opts, handler_fn fn) {
+  return [&a, id, opts, fn](const Rest::Request& req, Http::ResponseWriter writer) {
+    reply rw(std::move(writer), &a.http, id);
+    try {
+      if (opts.public_route) {
+        fn(a, request_context{{}, a.clock.now()}, req, rw);
+        return Rest::Route::Result::Ok;
+      }
+      auto who = a.keys.find(presented_key(req));
+      if (!who) {
+        send_error(rw, Code::Unauthorized, "unauthorized",
+                   "a valid API key is required in X-API-Key or Authorization: Bearer");
+        return Rest::Route::Result::Ok;
+      }
+      if (auto wait = a.limiter.take(who->hash, std::chrono::steady_clock::now())) {
+        auto secs = (wait->count() + 999) / 1000;
+        rw.headers().add(std::make_shared<retry_after_header>(secs));
+        send_error(rw, Code::Too_Many_Requests, "rate_limited",
+                   "more than " + std::to_string(a.cfg.rate_limit_per_min) +
+                       " requests a minute; retry after " + std::to_string(secs) + " s");
+        return Rest::Route::Result::Ok;
+      }
+      if (opts.admin && !who->admin) {
+        send_error(rw, Code::Forbidden, "forbidden", "this route needs the admin key");
+        return Rest::Route::Result::Ok;
+      }
+      if (opts.json_body) {
+        if (req.body().size() > a.cfg.max_body_bytes) {
+          send_error(rw, Code::Request_Entity_Too_Large, "payload_too_large",
+                     "the body is larger than " + std::to_string(a.cfg.max_body_bytes) + " bytes");
+          return Rest::Route::Result::Ok;
+        }
+        auto type = header(req, "Content-Type");
+        if (!type || lower(*type).rfind("application/json", 0) != 0) {
+          send_error(rw, Code::Unsupported_Media_Type, "unsupported_media_type",
+                     "Content-Type must be application/json");
+          return Rest::Route::Result::Ok;
+        }
+      }
+      request_context ctx{*who, a.clock.now()};
+      fn(a, ctx, req, rw);
+    } catch (const std::exception& e) {
+      if (auto log = spdlog::get("http")) log->error("{} {}: {}", Http::methodString(req.method()), req.resource(), e.what());
+      send_error(rw, Code::Internal_Server_Error, "internal", "internal error");
+    }
+    return Rest::Route::Result::Ok;
+  };
+}
+
 void add_api_routes(Rest::Router& router, api& a) {
   using namespace Rest::Routes;
   const route_opts plain{};
   const route_opts body{false, true};
   const route_opts admin{true, false};
   const route_opts admin_body{true, true};
-  Post(router, "/api/tasks", wrap(a, body, create_task));
-  Get(router, "/api/tasks", wrap(a, plain, list_tasks));
-  Get(router, "/api/tasks/:id", wrap(a, plain, get_task));
-  Patch(router, "/api/tasks/:id", wrap(a, body, patch_task));
-  Delete(router, "/api/tasks/:id", wrap(a, plain, delete_task));
-  Post(router, "/api/tasks/:id/toggle", wrap(a, plain, toggle_task));
-  Post(router, "/api/tasks/:id/run", wrap(a, plain, run_task));
-  Get(router, "/api/tasks/:id/logs", wrap(a, plain, task_logs));
-  Get(router, "/api/logs", wrap(a, plain, all_logs));
-  Get(router, "/api/dashboard/stats", wrap(a, plain, dashboard_stats_route));
-  Get(router, "/api/cron/preview", wrap(a, plain, cron_preview));
-  Post(router, "/api/tenants", wrap(a, admin_body, create_tenant));
-  Get(router, "/api/tenants", wrap(a, admin, list_tenants));
+  Post(router, "/api/tasks", wrap(a, route::tasks_create, body, create_task));
+  Get(router, "/api/tasks", wrap(a, route::tasks_list, plain, list_tasks));
+  Get(router, "/api/tasks/:id", wrap(a, route::task_get, plain, get_task));
+  Patch(router, "/api/tasks/:id", wrap(a, route::task_patch, body, patch_task));
+  Delete(router, "/api/tasks/:id", wrap(a, route::task_delete, plain, delete_task));
+  Post(router, "/api/tasks/:id/toggle", wrap(a, route::task_toggle, plain, toggle_task));
+  Post(router, "/api/tasks/:id/run", wrap(a, route::task_run, plain, run_task));
+  Get(router, "/api/tasks/:id/logs", wrap(a, route::task_logs, plain, task_logs));
+  Get(router, "/api/logs", wrap(a, route::logs, plain, all_logs));
+  Get(router, "/api/dashboard/stats", wrap(a, route::stats, plain, dashboard_stats_route));
+  Get(router, "/api/cron/preview", wrap(a, route::cron_preview, plain, cron_preview));
+  Post(router, "/api/tenants", wrap(a, route::tenants_create, admin_body, create_tenant));
+  Get(router, "/api/tenants", wrap(a, route::tenants_list, admin, list_tenants));
 }
 
 }  // namespace taskhook::http

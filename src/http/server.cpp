@@ -22,12 +22,12 @@ constexpr std::chrono::milliseconds health_timeout{2000};
 
 }  // namespace
 
-void send_error(Http::ResponseWriter& w, Http::Code code, std::string_view error_code,
+void send_error(reply& w, Http::Code code, std::string_view error_code,
                 std::string_view message, const std::vector<field_error>& details) {
   send_json(w, code, http::error_body(error_code, message, details));
 }
 
-void send_actor_error(Http::ResponseWriter& w, const caf::error& err) {
+void send_actor_error(reply& w, const caf::error& err) {
   if (auto e = our_error(err)) {
     switch (*e) {
       case actor_error::no_such_task:
@@ -51,15 +51,18 @@ void send_actor_error(Http::ResponseWriter& w, const caf::error& err) {
 struct server::impl {
   impl(const config& c, server_deps d)
       : limiter(c.rate_limit_per_min),
-        a{c, d.sys, d.db, d.router, d.readers, d.metrics, keys, limiter, system_wall_clock()} {}
+        a{c,    d.sys,   d.db, d.router, d.readers,          d.metrics,
+          d.sink, keys, limiter, http, system_wall_clock()} {}
 
   key_table keys;
   rate_limiter limiter;
+  http_metrics http;
   api a;
   std::unique_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
 
-  void health(const Rest::Request&, Http::ResponseWriter rw) {
+  void health(const Rest::Request&, Http::ResponseWriter writer) {
+    reply rw(std::move(writer), &http, route::health);
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::steady_clock::now() - a.started)
                       .count();
@@ -76,19 +79,21 @@ struct server::impl {
     rw.headers().add<Http::Header::CacheControl>(Http::CacheDirective::NoCache);
     ask<bool>(
         a.sys, a.readers.next(), std::move(rw), health_timeout,
-        [body](Http::ResponseWriter& w, bool db_ok) {
+        [body](reply& w, bool db_ok) {
           send_json(w, db_ok ? Http::Code::Ok : Http::Code::Service_Unavailable, body(db_ok));
         },
         ping_atom::value);
   }
 
-  void not_found(const Rest::Request& req, Http::ResponseWriter rw) {
+  void not_found(const Rest::Request& req, Http::ResponseWriter writer) {
+    reply rw(std::move(writer), &http, route::not_found);
     send_error(rw, Http::Code::Not_Found, "not_found", "no route for " + req.resource());
   }
 
   void routes() {
     Rest::Routes::Get(router, "/health", Rest::Routes::bind(&impl::health, this));
     add_api_routes(router, a);
+    add_operator_routes(router, a);
     router.addNotFoundHandler(Rest::Routes::bind(&impl::not_found, this));
   }
 };

@@ -13,6 +13,7 @@
 namespace taskhook {
 class task_router;
 class reader_pool;
+class delivery_sink;
 }  // namespace taskhook
 
 namespace taskhook::http {
@@ -26,6 +27,7 @@ struct server_deps {
   const task_router& router;
   const reader_pool& readers;
   runtime_metrics& metrics;
+  const delivery_sink& sink;
 };
 
 class server {

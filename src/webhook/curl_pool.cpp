@@ -409,6 +409,18 @@ void curl_pool::shutdown(milliseconds grace) {
   for (auto& w : workers_) w->join();
 }
 
+sink_counters curl_pool::read_counters() const {
+  auto st = stats();
+  sink_counters c;
+  c.workers = opts_.workers;
+  c.queued = st.queued;
+  c.paced = st.paced;
+  c.in_flight = st.in_flight;
+  c.sent_total = st.sent_total;
+  c.completed_total = st.completed_total;
+  return c;
+}
+
 curl_pool_stats curl_pool::stats() const {
   constexpr auto r = std::memory_order_relaxed;
   curl_pool_stats s;

@@ -64,6 +64,7 @@ class curl_pool final : public delivery_sink {
 
   /// Lock-free reads; the fields are not one consistent snapshot.
   curl_pool_stats stats() const;
+  sink_counters read_counters() const override;
 
  private:
   class worker;
