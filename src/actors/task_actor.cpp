@@ -26,7 +26,10 @@ struct run_state {
 
 struct task_state {
   std::shared_ptr<const task_runtime> rt;
-  task_record task;
+  /// The definition, shared with the supervisor: one copy per task.
+  std::shared_ptr<const task_record> def;
+  std::optional<instant> persisted_next;  ///< next_run_at as last written
+  std::optional<instant> last_run;        ///< last_run_at as last written
   cron::schedule sched;
   const date::time_zone* zone = nullptr;
   std::string url;
@@ -39,9 +42,18 @@ struct task_state {
   std::uint64_t runs = 0;
   bool draining = false;
   std::optional<caf::typed_response_promise<bool>> drain_promise;
-  std::shared_ptr<spdlog::logger> log = spdlog::get("actors");
 
   static inline const char* name = "task_actor";
+
+  ~task_state() {
+    if (auto* m = metrics()) m->actors.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  /// One logger for every task actor, not a handle each.
+  static spdlog::logger* log() {
+    static auto l = spdlog::get("actors");
+    return l.get();
+  }
 
   task_metrics* metrics() const { return rt->metrics ? &rt->metrics->tasks : nullptr; }
   instant now() const { return rt->clock->now(); }
@@ -59,8 +71,8 @@ void add(gauge task_metrics::*field, const task_state& s, std::int64_t delta) {
 attempt_row make_row(const task_state& s, instant scheduled_for, run_trigger trigger,
                      attempt_status status, std::string message) {
   attempt_row row;
-  row.task_id = s.task.id;
-  row.tenant_id = s.task.tenant_id;
+  row.task_id = s.def->id;
+  row.tenant_id = s.def->tenant_id;
   row.scheduled_for = scheduled_for;
   row.execution_time = s.now();
   row.status = status;
@@ -71,8 +83,8 @@ attempt_row make_row(const task_state& s, instant scheduled_for, run_trigger tri
 
 task_progress progress_of(const task_state& s) {
   task_progress p;
-  p.task_id = s.task.id;
-  p.revision = s.task.revision;
+  p.task_id = s.def->id;
+  p.revision = s.def->revision;
   return p;
 }
 
@@ -84,8 +96,8 @@ void record_skip(task_ptr self, instant scheduled_for, run_trigger trigger, std:
 
 void persist_next_run(task_ptr self) {
   auto& s = self->state;
-  if (s.task.next_run_at == s.next_fire) return;
-  s.task.next_run_at = s.next_fire;
+  if (s.persisted_next == s.next_fire) return;
+  s.persisted_next = s.next_fire;
   auto p = progress_of(s);
   p.set_next_run = true;
   p.next_run_at = s.next_fire;
@@ -120,7 +132,7 @@ void send_attempt(task_ptr self) {
   req.correlation = (run.id << 8) | static_cast<std::uint64_t>(run.attempt);
   req.url = s.url;
   req.rate_key = s.rate_key;
-  req.body = s.task.payload;
+  req.body = s.def->payload;
   req.on_done = [me = caf::actor_cast<task_actor_type>(self)](delivery_result&& r) {
     caf::anon_send(me, std::move(r));
   };
@@ -151,7 +163,7 @@ void fail_task(task_ptr self, const std::string& reason) {
   p.status = task_status::failed;
   p.status_reason = reason;
   self->send(s.rt->db, std::move(p));
-  if (s.log) s.log->info("task={} failed: {}", s.task.id.str(), reason);
+  if (auto* log = task_state::log()) log->info("task={} failed: {}", s.def->id.str(), reason);
   if (s.drain_promise) s.drain_promise->deliver(true);
   s.drain_promise.reset();
   self->quit();
@@ -221,7 +233,7 @@ void on_result(task_ptr self, delivery_result& r) {
 
   auto last_run = progress_of(s);
   last_run.last_run_at = r.started;
-  s.task.last_run_at = r.started;
+  s.last_run = r.started;
 
   switch (oc.kind) {
     case outcome_kind::success:
@@ -243,11 +255,11 @@ void on_result(task_ptr self, delivery_result& r) {
       break;
   }
   self->send(s.rt->db, std::move(last_run));
-  if (run.attempt >= s.task.max_retry) {
+  if (run.attempt >= s.def->max_retry) {
     count(&task_metrics::attempts_failed, s);
     row.status = attempt_status::failed;
     self->send(s.rt->db, std::move(row));
-    fail_task(self, "retries exhausted (" + std::to_string(s.task.max_retry) +
+    fail_task(self, "retries exhausted (" + std::to_string(s.def->max_retry) +
                         "): " + oc.message);
     return;
   }
@@ -272,7 +284,7 @@ void start(task_ptr self, start_mode mode) {
   auto& s = self->state;
   const instant now = s.now();
   if (mode == start_mode::resume) {
-    auto plan = plan_misfire(s.sched, s.zone, s.task.next_run_at, now, s.rt->misfire_grace);
+    auto plan = plan_misfire(s.sched, s.zone, s.persisted_next, now, s.rt->misfire_grace);
     if (plan.skipped > 0)
       record_skip(self, plan.skipped_first, run_trigger::misfire,
                   std::string("skipped ") + (plan.skipped_capped ? "at least " : "") +
@@ -289,23 +301,23 @@ void start(task_ptr self, start_mode mode) {
 }
 
 task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const task_runtime> rt,
-                                          task_record task, start_mode mode) {
+                                          std::shared_ptr<const task_record> task,
+                                          start_mode mode) {
   auto& s = self->state;
   s.rt = std::move(rt);
-  s.task = std::move(task);
-  s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.task.id));
+  s.def = std::move(task);
+  s.persisted_next = s.def->next_run_at;
+  s.last_run = s.def->last_run_at;
+  s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.def->id));
   add(&task_metrics::actors, s, 1);
-  self->attach_functor([m = s.metrics()] {
-    if (m) m->actors.fetch_sub(1, std::memory_order_relaxed);
-  });
 
-  auto compiled = cron::parse(s.task.schedule);
-  s.zone = find_zone(s.task.timezone);
-  auto target = parse_webhook_url(s.task.webhook_url);
+  auto compiled = cron::parse(s.def->schedule);
+  s.zone = find_zone(s.def->timezone);
+  auto target = parse_webhook_url(s.def->webhook_url);
   // The API validates all three; a row that fails here was changed behind its back.
   if (!compiled || s.zone == nullptr || !target) {
     std::string why = !compiled ? "schedule: " + compiled.error_message()
-                      : s.zone == nullptr ? "timezone: unknown zone \"" + s.task.timezone + "\""
+                      : s.zone == nullptr ? "timezone: unknown zone \"" + s.def->timezone + "\""
                                           : "webhookUrl: " + target.error_message();
     fail_task(self, why);  // quits: the behavior below never runs
   } else {
@@ -339,8 +351,9 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
       [self](get_atom) -> task_snapshot {
         auto& s = self->state;
         task_snapshot snap;
-        snap.task = s.task;
+        snap.task = *s.def;
         snap.task.next_run_at = s.next_fire;
+        snap.task.last_run_at = s.last_run;
         snap.in_flight = s.run && s.run->in_flight;
         if (s.run) {
           snap.attempt = s.run->attempt;
@@ -364,7 +377,7 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
 }  // namespace
 
 task_actor_type spawn_task_actor(caf::local_actor* parent, std::shared_ptr<const task_runtime> rt,
-                                 task_record task, start_mode mode) {
+                                 std::shared_ptr<const task_record> task, start_mode mode) {
   return parent->spawn<caf::monitored>(task_actor, std::move(rt), std::move(task), mode);
 }
 

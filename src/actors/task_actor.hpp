@@ -29,9 +29,9 @@ struct task_runtime {
   std::uint64_t seed = 0;  ///< jitter seed; each task mixes in its id
 };
 
-/// Spawns a task actor for an ACTIVE task, monitored by `supervisor` when given.
+/// Spawns a task actor for an ACTIVE task, monitored by `parent`.
 task_actor_type spawn_task_actor(caf::local_actor* parent,
-                                 std::shared_ptr<const task_runtime> rt, task_record task,
-                                 start_mode mode);
+                                 std::shared_ptr<const task_runtime> rt,
+                                 std::shared_ptr<const task_record> task, start_mode mode);
 
 }  // namespace taskhook

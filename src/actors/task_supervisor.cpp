@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <deque>
 #include <unordered_map>
 
 namespace taskhook {
@@ -10,8 +9,9 @@ namespace {
 
 struct entry {
   task_actor_type actor;
-  task_record task;
-  std::deque<caf::actor_clock::time_point> crashes;
+  std::shared_ptr<const task_record> task;  ///< shared with the actor
+  /// Recent crash times; a vector, since an empty deque still allocates.
+  std::vector<caf::actor_clock::time_point> crashes;
 };
 
 struct supervisor_state {
@@ -31,7 +31,7 @@ using sup_ptr = supervisor_type::stateful_pointer<supervisor_state>;
 
 void spawn_for(sup_ptr self, entry& e, start_mode mode) {
   e.actor = spawn_task_actor(self, self->state.rt, e.task, mode);
-  (*self->state.by_addr)[e.actor->address()] = e.task.id;
+  (*self->state.by_addr)[e.actor->address()] = e.task->id;
 }
 
 /// Asks the old actor to finish its attempt in flight and quit; its exit is no
@@ -57,8 +57,7 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
   }
   auto now = self->clock().now();
   e.crashes.push_back(now);
-  while (!e.crashes.empty() && now - e.crashes.front() > s.opts.crash_window)
-    e.crashes.pop_front();
+  std::erase_if(e.crashes, [&](auto t) { return now - t > s.opts.crash_window; });
   const std::string reason = self->system().render(msg.reason);
   if (static_cast<int>(e.crashes.size()) >= s.opts.max_crashes) {
     ++s.stats.give_ups;
@@ -68,7 +67,7 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
     if (s.log) s.log->error("task={} {}", id.str(), why);
     task_progress p;
     p.task_id = id;
-    p.revision = e.task.revision;
+    p.revision = e.task->revision;
     p.set_next_run = true;
     p.status = task_status::failed;
     p.status_reason = why;
@@ -105,7 +104,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         if (task.status != task_status::active) return true;
         auto id = task.id;
         auto& e = s.tasks[id];
-        e.task = std::move(task);
+        e.task = std::make_shared<const task_record>(std::move(task));
         spawn_for(self, e, mode);
         return true;
       },
@@ -119,7 +118,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
       },
       [self](run_now_atom, const uuid& id, const uuid& tenant) -> caf::result<instant> {
         auto it = self->state.tasks.find(id);
-        if (it == self->state.tasks.end() || it->second.task.tenant_id != tenant)
+        if (it == self->state.tasks.end() || it->second.task->tenant_id != tenant)
           return make_error(actor_error::no_such_task);
         return self->delegate(it->second.actor, run_now_atom::value);
       },
