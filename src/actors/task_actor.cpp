@@ -94,8 +94,13 @@ void record_skip(task_ptr self, instant scheduled_for, run_trigger trigger, std:
   self->send(s.rt->db, make_row(s, scheduled_for, trigger, attempt_status::skipped, std::move(why)));
 }
 
+/// Writes next_run_at. While a run's first attempt has no row yet, the old
+/// value stays: a crash then repeats that fire (or counts it as missed) at the
+/// next start, instead of losing it without a trace.
 void persist_next_run(task_ptr self) {
   auto& s = self->state;
+  if (s.run && s.run->attempt == 0 && s.run->in_flight && s.run->trigger != run_trigger::manual)
+    return;
   if (s.persisted_next == s.next_fire) return;
   s.persisted_next = s.next_fire;
   auto p = progress_of(s);
@@ -191,7 +196,6 @@ void on_fire(task_ptr self, std::uint64_t generation) {
   }
   if (behind_count_cap <= behind) next = cron::next_fire_after(s.sched, now, s.zone);
   s.next_fire = next;
-  persist_next_run(self);
 
   if (s.run) {
     record_skip(self, fire_time, run_trigger::schedule,
@@ -205,6 +209,7 @@ void on_fire(task_ptr self, std::uint64_t generation) {
                 "skipped " + std::to_string(behind) + " fire(s) from " +
                     format_iso_ms(first_behind) + " to " + format_iso_ms(last_behind) +
                     ": the scheduler was behind");
+  persist_next_run(self);
   arm(self);
 }
 
@@ -234,6 +239,11 @@ void on_result(task_ptr self, delivery_result& r) {
   auto last_run = progress_of(s);
   last_run.last_run_at = r.started;
   s.last_run = r.started;
+  // This attempt's row goes out below, in the same batch as the progress:
+  // from here on next_run_at may move past the run's scheduled time.
+  last_run.set_next_run = s.persisted_next != s.next_fire;
+  last_run.next_run_at = s.next_fire;
+  s.persisted_next = s.next_fire;
 
   switch (oc.kind) {
     case outcome_kind::success:
@@ -254,11 +264,11 @@ void on_result(task_ptr self, delivery_result& r) {
     case outcome_kind::rate_limited:
       break;
   }
-  self->send(s.rt->db, std::move(last_run));
   if (run.attempt >= s.def->max_retry) {
     count(&task_metrics::attempts_failed, s);
     row.status = attempt_status::failed;
     self->send(s.rt->db, std::move(row));
+    self->send(s.rt->db, std::move(last_run));
     fail_task(self, "retries exhausted (" + std::to_string(s.def->max_retry) +
                         "): " + oc.message);
     return;
@@ -268,6 +278,7 @@ void on_result(task_ptr self, delivery_result& r) {
         s);
   row.status = attempt_status::retrying;
   self->send(s.rt->db, std::move(row));
+  self->send(s.rt->db, std::move(last_run));
   ++run.attempt;
   add(&task_metrics::retrying, s, 1);
   if (s.draining) {

@@ -388,14 +388,14 @@ expected<task_rankings> rank_tasks(session& s, instant since, int n) {
   // The BRIN index on execution_time keeps this to the recent block ranges.
   auto slow = s.exec(R"sql(
 SELECT l.task_id, t.name, avg(l.duration_ms)::float8 AS v
-FROM task_logs l JOIN tasks t ON t.id = l.task_id
+FROM task_logs l JOIN tasks t ON t.id = l.task_id AND t.deleted_at IS NULL
 WHERE l.execution_time >= $1 AND l.duration_ms IS NOT NULL
 GROUP BY l.task_id, t.name ORDER BY v DESC LIMIT $2)sql",
                      {format_iso_ms(since), std::to_string(n)});
   if (!slow) return slow.get_error();
   auto retrying = s.exec(R"sql(
 SELECT l.task_id, t.name, count(*)::float8 AS v
-FROM task_logs l JOIN tasks t ON t.id = l.task_id
+FROM task_logs l JOIN tasks t ON t.id = l.task_id AND t.deleted_at IS NULL
 WHERE l.execution_time >= $1 AND l.status = 'RETRYING'
 GROUP BY l.task_id, t.name ORDER BY v DESC LIMIT $2)sql",
                          {format_iso_ms(since), std::to_string(n)});

@@ -388,7 +388,7 @@ void admin_actors_route(api& a, const request_context& ctx, const Rest::Request&
 std::string content_type(std::string_view path) {
   auto ends = [&](std::string_view s) { return path.ends_with(s); };
   if (ends(".html")) return "text/html; charset=utf-8";
-  if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
+  if (ends(".js") || ends(".mjs")) return "application/javascript; charset=utf-8";
   if (ends(".css")) return "text/css; charset=utf-8";
   if (ends(".yaml")) return "application/yaml";
   if (ends(".json")) return "application/json";
@@ -412,11 +412,9 @@ void serve_file(const Rest::Request& req, reply& rw, const embedded_file* f) {
   const std::string etag = std::string("\"") + std::string(f->sha256, 16) + "\"";
   auto& headers = rw.headers();
   headers.add(std::make_shared<etag_header>(etag));
-  bool html = std::string_view(f->path).ends_with(".html");
-  // Pages revalidate every time; assets may be cached for an hour.
-  headers.add<Http::Header::CacheControl>(
-      html ? Http::CacheDirective(Http::CacheDirective::NoCache)
-           : Http::CacheDirective(Http::CacheDirective::MaxAge, std::chrono::seconds(3600)));
+  // Everything revalidates (the ETag makes that a cheap 304): file names never
+  // change, so a cached module could otherwise outlive an upgrade of its page.
+  headers.add<Http::Header::CacheControl>(Http::CacheDirective(Http::CacheDirective::NoCache));
   if (auto inm = req.headers().tryGetRaw("If-None-Match"); inm && inm->value() == etag) {
     rw.send(Code::Not_Modified);
     return;
@@ -424,7 +422,17 @@ void serve_file(const Rest::Request& req, reply& rw, const embedded_file* f) {
   rw.send(Code::Ok, std::string(f->bytes()), Http::Mime::MediaType::fromString(content_type(f->path)));
 }
 
+/// The pages link their files relative to `<root>/<name>`; with a trailing
+/// slash those links would miss, so send the browser to the slash-less form.
+bool redirect_trailing_slash(const Rest::Request& req, reply& rw, const char* name) {
+  if (!req.resource().ends_with("/")) return false;
+  rw.headers().add<Http::Header::Location>(std::string("../") + name);
+  rw.send(Code::Permanent_Redirect);
+  return true;
+}
+
 void docs_index(api&, const request_context&, const Rest::Request& req, reply& rw) {
+  if (redirect_trailing_slash(req, rw, "docs")) return;
   serve_file(req, rw, find_file(embedded_api_docs, embedded_api_docs_count, "index.html"));
 }
 
@@ -437,6 +445,7 @@ void docs_file(api&, const request_context&, const Rest::Request& req, reply& rw
 }
 
 void dashboard_index(api&, const request_context&, const Rest::Request& req, reply& rw) {
+  if (redirect_trailing_slash(req, rw, "dashboard")) return;
   serve_file(req, rw, find_file(embedded_dashboard, embedded_dashboard_count, "index.html"));
 }
 

@@ -14,9 +14,11 @@ using namespace Pistache;
 
 namespace {
 
-/// Room for the request line and headers on top of MAX_BODY_BYTES: Pistache's
-/// own limit counts the whole request, and answers past it without our body.
-constexpr std::size_t header_allowance = 16 * 1024;
+/// Pistache's own limit counts the whole request and answers past it with a
+/// plain-text 413. Ours (MAX_BODY_BYTES, JSON error body) must come first for
+/// any body a real client sends, so the transport buffer allows four times the
+/// body plus room for headers; only larger requests meet Pistache's answer.
+std::size_t transport_limit(std::size_t max_body) { return 4 * max_body + 80 * 1024; }
 
 constexpr std::chrono::milliseconds health_timeout{2000};
 
@@ -112,7 +114,7 @@ void server::start() {
   auto opts = Http::Endpoint::options()
                   .threads(i.a.cfg.http_threads)
                   .flags(Tcp::Options::ReuseAddr)
-                  .maxRequestSize(i.a.cfg.max_body_bytes + header_allowance);
+                  .maxRequestSize(transport_limit(i.a.cfg.max_body_bytes));
   i.endpoint->init(opts);
   i.routes();
   i.endpoint->setHandler(i.router.handler());

@@ -230,7 +230,13 @@ class curl_pool::worker {
   void complete(transfer* t, CURLcode code, steady::time_point now, bool added) {
     if (added) curl_multi_remove_handle(multi_.get(), t->easy());
     delivery_result res = t->finish(code, now);
-    pacer_.record_response(t->request().rate_key, t->limits(), res.http_status, t->probe(), now);
+    auto limits = t->limits();
+    if (res.http_status == 429 && !limits.retry_after) {
+      // Discord often names the wait only in the JSON body: hold the bucket for
+      // exactly that, not for a guessed second.
+      if (auto wait = classify_response(res).retry_after) limits.retry_after = *wait;
+    }
+    pacer_.record_response(t->request().rate_key, limits, res.http_status, t->probe(), now);
     log_outcome(*t, res);
     delivery_request req = t->take_request();
     release_slot(t);

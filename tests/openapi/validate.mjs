@@ -737,8 +737,8 @@ async function errorRoutes() {
     path: '/api/logs?from=yesterday', template: '/api/logs', expect: 400, verify: errorIs('validation_failed'),
   });
   // Bodies over MAX_BODY_BYTES: 413 with the JSON error, before any parsing. Just
-  // over it, and far over it (past the whole-request limit the HTTP library
-  // enforces itself: MAX_BODY_BYTES plus room for headers).
+  // over it, and far over it (twice the limit and more; the HTTP library's own
+  // whole-request limit is four times MAX_BODY_BYTES plus room for headers).
   for (const [what, size] of [['just over', maxBody + 1024], ['far over', 2 * maxBody + 64 * 1024]]) {
     const big = JSON.stringify({ name: 'x'.repeat(size), schedule: '@daily', webhookUrl: WEBHOOK, payload: { content: 'hi' } });
     await check(`a body ${what} MAX_BODY_BYTES (${big.length} bytes) answers 413`, {
