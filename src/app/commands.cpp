@@ -13,7 +13,6 @@
 #include "core/config.hpp"
 #include "core/cron_cli.hpp"
 #include "db/connection.hpp"
-#include "db/migrations.hpp"
 
 namespace taskhook::app {
 namespace {
@@ -62,17 +61,7 @@ int migrate_command() {
   config cfg;
   if (int rc = load(cfg, false); rc != 0) return rc;
   setup_logging(cfg);
-  auto log = spdlog::get("app");
-  auto conn = connect_with_retry(cfg);
-  if (!conn) return 1;
-  auto report = db::migrate(**conn, db::builtin_migrations());
-  if (!report) {
-    log->error("migration failed: {}", report.error_message());
-    return 1;
-  }
-  log->info("migrations: {} applied, {} already up to date", report->applied,
-            report->up_to_date);
-  return 0;
+  return apply_migrations(cfg) ? 0 : 1;
 }
 
 int serve_command() {

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "core/time_format.hpp"
+#include "http/json.hpp"
 
 namespace taskhook::app {
 namespace {
@@ -27,7 +28,7 @@ class json_formatter final : public spdlog::formatter {
     line += R"(","logger":")";
     line.append(msg.logger_name.data(), msg.logger_name.size());
     line += R"(","msg":)";
-    escape(line, std::string_view(msg.payload.data(), msg.payload.size()));
+    http::append_json_string(line, std::string_view(msg.payload.data(), msg.payload.size()));
     line += "}\n";
     dest.append(line.data(), line.data() + line.size());
   }
@@ -35,25 +36,6 @@ class json_formatter final : public spdlog::formatter {
     return std::make_unique<json_formatter>();
   }
 
- private:
-  static void escape(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out.push_back('"');
-    for (char ch : s) {
-      auto c = static_cast<unsigned char>(ch);
-      if (c == '"' || c == '\\') {
-        out.push_back('\\');
-        out.push_back(ch);
-      } else if (c < 0x20) {
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xf]);
-      } else {
-        out.push_back(ch);
-      }
-    }
-    out.push_back('"');
-  }
 };
 
 }  // namespace

@@ -97,20 +97,25 @@ std::optional<std::unique_ptr<db::connection>> connect_with_retry(const config& 
   }
 }
 
+bool apply_migrations(const config& cfg) {
+  auto log = spdlog::get("app");
+  auto conn = connect_with_retry(cfg);
+  if (!conn) return false;
+  auto report = db::migrate(**conn, db::builtin_migrations());
+  if (!report) {
+    log->error("migration failed: {}", report.error_message());
+    return false;
+  }
+  log->info("migrations: {} applied, {} already up to date", report->applied,
+            report->up_to_date);
+  return true;
+}
+
 int serve(const config& cfg) {
   auto log = spdlog::get("app");
   auto signals = block_stop_signals();
 
-  {
-    auto conn = connect_with_retry(cfg);
-    if (!conn) return 1;
-    auto report = db::migrate(**conn, db::builtin_migrations());
-    if (!report) {
-      log->error("migration failed: {}", report.error_message());
-      return 1;
-    }
-    if (report->applied > 0) log->info("applied {} migration(s)", report->applied);
-  }
+  if (!apply_migrations(cfg)) return 1;
   {
     // API_KEY is the admin key of the default tenant; a previous one stops working.
     db::session s(cfg.database_url);

@@ -18,6 +18,10 @@ namespace taskhook::app {
 /// when it never answers.
 std::optional<std::unique_ptr<db::connection>> connect_with_retry(const config& cfg);
 
+/// Connects (waiting for a database that is starting) and applies the
+/// migrations; logs and returns false on failure.
+bool apply_migrations(const config& cfg);
+
 /// Runs the service; returns the process exit code.
 int serve(const config& cfg);
 

@@ -115,30 +115,29 @@ std::string task_detail_json(const task_detail& d) {
   return out;
 }
 
-std::string task_page_json(const task_page& p, int page, int limit) {
+namespace {
+/// `{"data":[...],"meta":{...}}` with `append(out, item)` writing each item.
+template <class Items, class Append>
+std::string page_json(const Items& items, std::int64_t total, int page, int limit, Append append) {
   std::string out = "{\"data\":[";
-  for (const auto& t : p.items) {
-    append_task(out, t);
+  for (const auto& item : items) {
+    append(out, item);
     out.push_back(',');
   }
   if (out.back() == ',') out.pop_back();
   out += "],";
-  append_meta(out, page, limit, p.total);
+  append_meta(out, page, limit, total);
   out.push_back('}');
   return out;
 }
+}  // namespace
+
+std::string task_page_json(const task_page& p, int page, int limit) {
+  return page_json(p.items, p.total, page, limit, append_task);
+}
 
 std::string log_page_json(const log_page& p, int page, int limit) {
-  std::string out = "{\"data\":[";
-  for (const auto& l : p.items) {
-    append_log(out, l);
-    out.push_back(',');
-  }
-  if (out.back() == ',') out.pop_back();
-  out += "],";
-  append_meta(out, page, limit, p.total);
-  out.push_back('}');
-  return out;
+  return page_json(p.items, p.total, page, limit, append_log);
 }
 
 std::string stats_json(const dashboard_stats& s) {
@@ -164,8 +163,7 @@ std::string stats_json(const dashboard_stats& s) {
 }
 
 std::string tenant_page_json(const tenant_page& p, int page, int limit) {
-  std::string out = "{\"data\":[";
-  for (const auto& t : p.items) {
+  return page_json(p.items, p.total, page, limit, [](std::string& out, const tenant_info& t) {
     out.push_back('{');
     str(out, "id", t.id.str());
     str(out, "name", t.name);
@@ -173,13 +171,7 @@ std::string tenant_page_json(const tenant_page& p, int page, int limit) {
     out += t.is_default ? "true," : "false,";
     time(out, "createdAt", t.created_at);
     close_object(out);
-    out.push_back(',');
-  }
-  if (out.back() == ',') out.pop_back();
-  out += "],";
-  append_meta(out, page, limit, p.total);
-  out.push_back('}');
-  return out;
+  });
 }
 
 std::string error_body(std::string_view code, std::string_view message,

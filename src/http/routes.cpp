@@ -91,6 +91,21 @@ bool reject_params(const query_reader& q, reply& rw) {
   return true;
 }
 
+/// Answers 400 for a body that is not JSON or not valid; true when it did.
+bool reject_input(const task_input_result& parsed, reply& rw) {
+  if (parsed.malformed_json) {
+    send_error(rw, Code::Bad_Request, "invalid_json",
+               "the body is not a JSON object: " + parsed.json_error);
+    return true;
+  }
+  if (!parsed.errors.empty()) {
+    send_error(rw, Code::Bad_Request, "validation_failed", first_error_message(parsed.errors),
+               parsed.errors);
+    return true;
+  }
+  return false;
+}
+
 thread_local std::mt19937_64 id_rng{std::random_device{}()};
 
 /// After a change is durable: spawn, replace or stop the task's actor, then
@@ -119,15 +134,7 @@ void change_task(api& a, reply& rw, Code code, Ts... msg) {
 void create_task(api& a, const request_context& ctx, const Rest::Request& req,
                  reply& rw) {
   auto parsed = parse_task_input(req.body(), input_mode::create);
-  if (parsed.malformed_json) {
-    send_error(rw, Code::Bad_Request, "invalid_json", "the body is not a JSON object: " + parsed.json_error);
-    return;
-  }
-  if (!parsed.errors.empty()) {
-    send_error(rw, Code::Bad_Request, "validation_failed", first_error_message(parsed.errors),
-               parsed.errors);
-    return;
-  }
+  if (reject_input(parsed, rw)) return;
   auto& in = parsed.input;
   task_record t;
   t.id = make_uuid_v4(id_rng);
@@ -175,15 +182,7 @@ void patch_task(api& a, const request_context& ctx, const Rest::Request& req,
   auto id = path_id(req, rw);
   if (!id) return;
   auto parsed = parse_task_input(req.body(), input_mode::patch);
-  if (parsed.malformed_json) {
-    send_error(rw, Code::Bad_Request, "invalid_json", "the body is not a JSON object: " + parsed.json_error);
-    return;
-  }
-  if (!parsed.errors.empty()) {
-    send_error(rw, Code::Bad_Request, "validation_failed", first_error_message(parsed.errors),
-               parsed.errors);
-    return;
-  }
+  if (reject_input(parsed, rw)) return;
   change_task(a, rw, Code::Ok, patch_atom::value, ctx.who.tenant, *id, parsed.input, ctx.now);
 }
 
