@@ -155,8 +155,8 @@ class receiver {
       constexpr std::string_view prefix = "POST /api/webhooks/";
       if (!head.starts_with(prefix)) return false;
       std::uint64_t id = std::strtoull(head.data() + prefix.size(), nullptr, 10);
-      arrivals_.push_back({c.stamp_ns != 0 ? c.stamp_ns : now, now,
-                           static_cast<std::uint32_t>(id - webhook_base)});
+      arrivals_.push_back(
+          {c.stamp_ns != 0 ? c.stamp_ns : now, now, static_cast<std::uint32_t>(id - webhook_base)});
       c.out += reply;
       pos += total;
     }
@@ -392,13 +392,20 @@ int main(int argc, char** argv) {
   bool per_second_out = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--tasks") tasks = std::stoi(arg_value(i, argc, argv));
-    else if (a == "--duration") duration_s = std::stoi(arg_value(i, argc, argv));
-    else if (a == "--warmup") warmup_s = std::stoi(arg_value(i, argc, argv));
-    else if (a == "--workers") workers = arg_value(i, argc, argv);
-    else if (a == "--log-level") log_level = arg_value(i, argc, argv);
-    else if (a == "--binary") binary = arg_value(i, argc, argv);
-    else if (a == "--per-second") per_second_out = true;
+    if (a == "--tasks")
+      tasks = std::stoi(arg_value(i, argc, argv));
+    else if (a == "--duration")
+      duration_s = std::stoi(arg_value(i, argc, argv));
+    else if (a == "--warmup")
+      warmup_s = std::stoi(arg_value(i, argc, argv));
+    else if (a == "--workers")
+      workers = arg_value(i, argc, argv);
+    else if (a == "--log-level")
+      log_level = arg_value(i, argc, argv);
+    else if (a == "--binary")
+      binary = arg_value(i, argc, argv);
+    else if (a == "--per-second")
+      per_second_out = true;
     else {
       std::fprintf(stderr,
                    "usage: delivery_latency [--tasks N] [--duration S] [--warmup S] "
@@ -415,8 +422,8 @@ int main(int argc, char** argv) {
   private_cluster pg;
   const std::string& url = pg.url();
   {
-    auto r = taskhook::test::run_command({binary, "migrate"},
-                                         {{"DATABASE_URL", url}, {"API_KEY", "bench-admin-key-0123456789"}});
+    auto r = taskhook::test::run_command(
+        {binary, "migrate"}, {{"DATABASE_URL", url}, {"API_KEY", "bench-admin-key-0123456789"}});
     if (r.exit_code != 0) {
       std::fprintf(stderr, "migrate failed:\n%s\n", r.out.c_str());
       return 1;
@@ -425,13 +432,17 @@ int main(int argc, char** argv) {
   auto tenant = query(url, "INSERT INTO tenants (name) VALUES ('bench') RETURNING id")[0][0];
   query(url,
         "INSERT INTO tasks (tenant_id, name, schedule, webhook_url, payload, max_retry) "
-        "SELECT '" + tenant + "', 'bench ' || g, '* * * * * *', "
-        "'https://discord.com/api/webhooks/' || (" + std::to_string(webhook_base) +
+        "SELECT '" +
+            tenant +
+            "', 'bench ' || g, '* * * * * *', "
+            "'https://discord.com/api/webhooks/' || (" +
+            std::to_string(webhook_base) +
             "::numeric + g) || '/bench-token_' || g, "
-        "'{\"content\": \"tick\"}'::jsonb, 3 FROM generate_series(0, " +
+            "'{\"content\": \"tick\"}'::jsonb, 3 FROM generate_series(0, " +
             std::to_string(tasks - 1) + ") AS g");
 
-  receiver sink(static_cast<std::size_t>(tasks) * static_cast<std::size_t>(duration_s + warmup_s + 30));
+  receiver sink(static_cast<std::size_t>(tasks) *
+                static_cast<std::size_t>(duration_s + warmup_s + 30));
   std::map<std::string, std::string> env{
       {"DATABASE_URL", url},
       {"API_KEY", "bench-admin-key-0123456789"},
@@ -532,7 +543,8 @@ int main(int argc, char** argv) {
   std::sort(firsts.begin(), firsts.end());
   std::sort(lasts.begin(), lasts.end());
 
-  const std::uint64_t expected = static_cast<std::uint64_t>(tasks) * static_cast<std::uint64_t>(duration_s);
+  const std::uint64_t expected =
+      static_cast<std::uint64_t>(tasks) * static_cast<std::uint64_t>(duration_s);
   const double window_s = static_cast<double>(t1 - t0) / 1e9;
   const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double cpu_pct = static_cast<double>(t1_ticks - t0_ticks) / hz / window_s * 100.0;
@@ -546,8 +558,8 @@ int main(int argc, char** argv) {
   for (const auto& [name, ticks] : t1_threads) {
     auto before = t0_threads.count(name) ? t0_threads.at(name) : 0;
     char item[160];
-    std::snprintf(item, sizeof item, "%s\"%s\":%.1f", threads_json.empty() ? "" : ",",
-                  name.c_str(), static_cast<double>(ticks - before) / hz / window_s * 100.0);
+    std::snprintf(item, sizeof item, "%s\"%s\":%.1f", threads_json.empty() ? "" : ",", name.c_str(),
+                  static_cast<double>(ticks - before) / hz / window_s * 100.0);
     threads_json += item;
   }
   const double rate = static_cast<double>(lateness_ms.size()) / duration_s;
@@ -555,10 +567,10 @@ int main(int argc, char** argv) {
   // Rows the service wrote for the window's seconds, by status.
   std::string rows_by_status;
   try {
-    auto rows = query(url,
-                      "SELECT status, count(*) FROM task_logs WHERE scheduled_for >= to_timestamp(" +
-                          std::to_string(first_s) + ") AND scheduled_for < to_timestamp(" +
-                          std::to_string(end_s) + ") GROUP BY status ORDER BY status");
+    auto rows =
+        query(url, "SELECT status, count(*) FROM task_logs WHERE scheduled_for >= to_timestamp(" +
+                       std::to_string(first_s) + ") AND scheduled_for < to_timestamp(" +
+                       std::to_string(end_s) + ") GROUP BY status ORDER BY status");
     for (auto& r : rows) {
       if (!rows_by_status.empty()) rows_by_status.push_back(',');
       rows_by_status.append("\"").append(r[0]).append("\":").append(r[1]);
@@ -570,12 +582,13 @@ int main(int argc, char** argv) {
   // its scheduled second: the part of the lateness spent before the transfer.
   double start_p50 = 0, start_p99 = 0, start_max = 0;
   try {
-    auto r = query(url,
-                   "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY d), max(d) FROM "
-                   "(SELECT extract(epoch FROM execution_time - scheduled_for) * 1000 AS d "
-                   "FROM task_logs WHERE status = 'SUCCESS' AND scheduled_for >= to_timestamp(" +
-                       std::to_string(first_s) + ") AND scheduled_for < to_timestamp(" +
-                       std::to_string(end_s) + ")) AS x");
+    auto r =
+        query(url,
+              "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY d), max(d) FROM "
+              "(SELECT extract(epoch FROM execution_time - scheduled_for) * 1000 AS d "
+              "FROM task_logs WHERE status = 'SUCCESS' AND scheduled_for >= to_timestamp(" +
+                  std::to_string(first_s) + ") AND scheduled_for < to_timestamp(" +
+                  std::to_string(end_s) + ")) AS x");
     if (!r.empty() && !r[0][0].empty()) {
       std::sscanf(r[0][0].c_str(), "{%lf,%lf}", &start_p50, &start_p99);
       start_max = std::stod(r[0][1]);
@@ -587,7 +600,8 @@ int main(int argc, char** argv) {
   std::printf(
       "delivery_latency tasks=%d duration_s=%d workers=%s deliveries=%zu expected=%llu "
       "rate=%.1f/s p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms first_p50=%.1fms "
-      "last_p50=%.1fms last_max=%.1fms start_p50=%.1fms start_p99=%.1fms read_lag_p99=%.1fms taskhook_cpu=%.1f%% postgres_cpu=%.1f%% receiver_cpu=%.1f%% "
+      "last_p50=%.1fms last_max=%.1fms start_p50=%.1fms start_p99=%.1fms read_lag_p99=%.1fms "
+      "taskhook_cpu=%.1f%% postgres_cpu=%.1f%% receiver_cpu=%.1f%% "
       "machine_busy=%.1f%% exit=%d\n",
       tasks, duration_s, workers.c_str(), lateness_ms.size(),
       static_cast<unsigned long long>(expected), rate, percentile(lateness_ms, 0.50),
@@ -608,12 +622,13 @@ int main(int argc, char** argv) {
       "\"connections\":%zu,\"rows\":{%s},\"exit_code\":%d}\n",
       tasks, duration_s, workers.c_str(), lateness_ms.size(),
       static_cast<unsigned long long>(expected), static_cast<unsigned long long>(doubles), rate,
-      percentile(lateness_ms, 0.50), percentile(lateness_ms, 0.90),
-      percentile(lateness_ms, 0.99), lateness_ms.empty() ? 0.0 : lateness_ms.back(),
-      percentile(firsts, 0.5), firsts.empty() ? 0.0 : firsts.back(), percentile(lasts, 0.5),
-      lasts.empty() ? 0.0 : lasts.back(), start_p50, start_p99, start_max, percentile(read_lag_ms, 0.5),
-      percentile(read_lag_ms, 0.99), cpu_pct, threads_json.c_str(),
-      pg_pct, receiver_pct, machine_pct, sink.connections(), rows_by_status.c_str(), code.value_or(-1));
+      percentile(lateness_ms, 0.50), percentile(lateness_ms, 0.90), percentile(lateness_ms, 0.99),
+      lateness_ms.empty() ? 0.0 : lateness_ms.back(), percentile(firsts, 0.5),
+      firsts.empty() ? 0.0 : firsts.back(), percentile(lasts, 0.5),
+      lasts.empty() ? 0.0 : lasts.back(), start_p50, start_p99, start_max,
+      percentile(read_lag_ms, 0.5), percentile(read_lag_ms, 0.99), cpu_pct, threads_json.c_str(),
+      pg_pct, receiver_pct, machine_pct, sink.connections(), rows_by_status.c_str(),
+      code.value_or(-1));
   if (!code || *code != 0) std::fprintf(stderr, "taskhook output:\n%s\n", svc.output().c_str());
   return 0;
 }

@@ -43,7 +43,8 @@ std::map<std::string, std::string> service_env(const std::string& db_url, const 
 
 /// `taskhook migrate`, so the tables exist before the test inserts its tasks.
 void migrate(const std::string& db_url) {
-  auto r = run_command({TASKHOOK_BINARY, "migrate"}, {{"DATABASE_URL", db_url}, {"API_KEY", api_key}});
+  auto r =
+      run_command({TASKHOOK_BINARY, "migrate"}, {{"DATABASE_URL", db_url}, {"API_KEY", api_key}});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
 }
@@ -108,12 +109,13 @@ task_ids insert_task(const std::string& url, const std::string& tenant, task_spe
   if (spec.webhook_id.empty()) spec.webhook_id = std::to_string(next_webhook++);
   std::string webhook_url =
       "https://discord.com/api/webhooks/" + spec.webhook_id + "/" + spec.token;
-  auto rows = query(url,
-                    "INSERT INTO tasks (tenant_id, name, schedule, webhook_url, payload, max_retry) "
-                    "VALUES (" +
-                        sql_quote(tenant) + ", 'delivery', " + sql_quote(spec.schedule) + ", " +
-                        sql_quote(webhook_url) + ", " + sql_quote(spec.payload) + "::jsonb, " +
-                        std::to_string(spec.max_retry) + ") RETURNING id");
+  auto rows =
+      query(url,
+            "INSERT INTO tasks (tenant_id, name, schedule, webhook_url, payload, max_retry) "
+            "VALUES (" +
+                sql_quote(tenant) + ", 'delivery', " + sql_quote(spec.schedule) + ", " +
+                sql_quote(webhook_url) + ", " + sql_quote(spec.payload) + "::jsonb, " +
+                std::to_string(spec.max_retry) + ") RETURNING id");
   return {rows[0][0], spec.webhook_id, spec.token};
 }
 
@@ -150,8 +152,8 @@ std::vector<log_row> logs_of(const std::string& url, const std::string& task_id,
                         ") ORDER BY scheduled_for, execution_time, retry_count, created_at");
   std::vector<log_row> out;
   for (auto& r : rows)
-    out.push_back({std::stoll(r[0]), std::stoll(r[1]), r[2], std::stoi(r[3]), r[4], r[5], r[6],
-                   r[7]});
+    out.push_back(
+        {std::stoll(r[0]), std::stoll(r[1]), r[2], std::stoi(r[3]), r[4], r[5], r[6], r[7]});
   return out;
 }
 
@@ -271,8 +273,7 @@ TEST_CASE("a per-second task delivers on every whole second, one SUCCESS row per
 
 // 2 ---------------------------------------------------------------------------
 
-TEST_CASE("5xx is retried with backoff, then the task is FAILED and stops sending",
-          "[delivery]") {
+TEST_CASE("5xx is retried with backoff, then the task is FAILED and stops sending", "[delivery]") {
   scratch_database db;
   migrate(db.url());
   auto task = insert_task(db.url(), make_tenant(db.url()), with_max_retry(2));
@@ -344,8 +345,11 @@ TEST_CASE("429 is retried after the retry_after the server asked for", "[deliver
   migrate(db.url());
   auto task = insert_task(db.url(), make_tenant(db.url()), with_max_retry(3));
   fake_discord fake;
-  fake.enqueue(task.path(),
-               json_response(429, R"({"message": "You are being rate limited.", "retry_after": 0.4, "global": false})"));
+  fake.enqueue(
+      task.path(),
+      json_response(
+          429,
+          R"({"message": "You are being rate limited.", "retry_after": 0.4, "global": false})"));
   // Then the default: 204.
   auto svc = start_service(service_env(db.url(), fake, {{"RETRY_BASE_MS", "50"}}));
 
@@ -374,15 +378,18 @@ TEST_CASE("429 is retried after the retry_after the server asked for", "[deliver
   CHECK(task_of(db.url(), task.id).status == "ACTIVE");
 }
 
-TEST_CASE("a 429 that names its retry_after only in the body is retried after that, "
-          "not a second later",
-          "[delivery][429]") {
+TEST_CASE(
+    "a 429 that names its retry_after only in the body is retried after that, "
+    "not a second later",
+    "[delivery][429]") {
   scratch_database db;
   migrate(db.url());
   auto task = insert_task(db.url(), make_tenant(db.url()), with_max_retry(3));
   fake_discord fake;
   // Discord's JSON says 0.4 s; no Retry-After or X-RateLimit-* header.
-  fake.enqueue(task.path(), json_response(429, R"({"message": "You are being rate limited.", "retry_after": 0.4})"));
+  fake.enqueue(
+      task.path(),
+      json_response(429, R"({"message": "You are being rate limited.", "retry_after": 0.4})"));
   auto svc = start_service(service_env(db.url(), fake, {{"RETRY_BASE_MS", "50"}}));
 
   REQUIRE(fake.wait_for_requests(3, 10s));
@@ -394,7 +401,8 @@ TEST_CASE("a 429 that names its retry_after only in the body is retried after th
   // being skipped as "still retrying".
   auto rows = logs_of(db.url(), task.id);
   INFO(describe(rows));
-  CHECK(std::none_of(rows.begin(), rows.end(), [](const log_row& r) { return r.status == "SKIPPED"; }));
+  CHECK(std::none_of(rows.begin(), rows.end(),
+                     [](const log_row& r) { return r.status == "SKIPPED"; }));
 }
 
 // 5 ---------------------------------------------------------------------------
@@ -406,8 +414,8 @@ TEST_CASE("a receiver slower than WEBHOOK_TIMEOUT_MS is a timeout, retried then 
   auto task = insert_task(db.url(), make_tenant(db.url()), with_max_retry(1));
   fake_discord fake;
   fake.set_default(json_response(200, "{}", 2000ms));
-  auto svc = start_service(service_env(
-      db.url(), fake, {{"WEBHOOK_TIMEOUT_MS", "300"}, {"RETRY_BASE_MS", "50"}}));
+  auto svc = start_service(
+      service_env(db.url(), fake, {{"WEBHOOK_TIMEOUT_MS", "300"}, {"RETRY_BASE_MS", "50"}}));
 
   REQUIRE(eventually([&] { return task_of(db.url(), task.id).status == "FAILED"; }, 10s));
   CHECK(stop_service(*svc) == 0);
@@ -484,11 +492,11 @@ TEST_CASE("after SIGKILL and a restart the missed seconds follow the misfire pol
       REQUIRE(tries < 5);
       const std::size_t sent = fake.request_count();
       REQUIRE(eventually([&] { return count_logs(db.url(), task.id) == sent; }, 3s));
-      const auto ms_into_second = std::chrono::time_point_cast<milliseconds>(
-                                      std::chrono::system_clock::now())
-                                      .time_since_epoch()
-                                      .count() %
-                                  1000;
+      const auto ms_into_second =
+          std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now())
+              .time_since_epoch()
+              .count() %
+          1000;
       if (ms_into_second < 600 && fake.request_count() == sent) break;
       REQUIRE(fake.wait_for_requests(sent + 1, 3s));  // too close to the next fire: after it
     }
@@ -521,8 +529,9 @@ TEST_CASE("after SIGKILL and a restart the missed seconds follow the misfire pol
   REQUIRE(fake.wait_for_requests(arrivals_before + 3, 10s));
   CHECK(stop_service(*svc) == 0);
 
-  auto after = logs_of(db.url(), task.id, "scheduled_for >= to_timestamp(" +
-                                              std::to_string(persisted_next) + " / 1000.0)");
+  auto after =
+      logs_of(db.url(), task.id,
+              "scheduled_for >= to_timestamp(" + std::to_string(persisted_next) + " / 1000.0)");
   INFO("after the restart:\n" << describe(after) << svc->output());
 
   std::vector<log_row> misfire_runs, skipped, scheduled;
@@ -614,8 +623,8 @@ TEST_CASE("a send cut off by SIGKILL is accounted for after the restart", "[deli
   auto task = insert_task(db.url(), make_tenant(db.url()), {});
   fake_discord fake;
   fake.enqueue(task.path(), json_response(200, "{}", 3000ms));  // the first send hangs
-  auto env = service_env(db.url(), fake,
-                         {{"MISFIRE_GRACE_S", "3600"}, {"WEBHOOK_TIMEOUT_MS", "5000"}});
+  auto env =
+      service_env(db.url(), fake, {{"MISFIRE_GRACE_S", "3600"}, {"WEBHOOK_TIMEOUT_MS", "5000"}});
   std::int64_t cut_off = 0;
   {
     auto svc = start_service(env);
@@ -623,8 +632,9 @@ TEST_CASE("a send cut off by SIGKILL is accounted for after the restart", "[deli
     cut_off = floor_second(epoch_ms(fake.requests()[0]));
     // Give the db_actor time for whatever it writes at fire time (today: the
     // next fire, one second on), but kill well before the answer comes.
-    eventually([&] { return task_of(db.url(), task.id).next_run_at == std::to_string(cut_off + 1000); },
-               500ms);
+    eventually(
+        [&] { return task_of(db.url(), task.id).next_run_at == std::to_string(cut_off + 1000); },
+        500ms);
     svc->signal(SIGKILL);
     REQUIRE(svc->wait(5s).has_value());
   }

@@ -104,6 +104,11 @@ void private_cluster::stop() {
 
 private_cluster::~private_cluster() {
   stop();
+  // As root, scripts/pg may keep the cluster elsewhere and link to it from dir_:
+  // remove what the link points at too.
+  char target[4096];
+  auto n = readlink((dir_ + "/cluster").c_str(), target, sizeof target - 1);
+  if (n > 0) run_command({"/bin/rm", "-rf", std::string(target, static_cast<std::size_t>(n))}, {});
   run_command({"/bin/rm", "-rf", dir_}, {});
 }
 
