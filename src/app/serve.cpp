@@ -127,6 +127,10 @@ int serve(const config& cfg) {
   }
 
   caf::actor_system_config sys_cfg;
+  // CAF's default is at least four scheduler threads; on a small machine they
+  // only compete with the webhook workers, PostgreSQL and each other.
+  sys_cfg.set("scheduler.max-threads",
+              static_cast<std::size_t>(std::max(2u, std::thread::hardware_concurrency())));
   caf::actor_system sys{sys_cfg};
   actor_reaper reaper;
   runtime_metrics metrics;
