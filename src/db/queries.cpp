@@ -216,14 +216,27 @@ SELECT id FROM d)sql",
   return uuid::parse(r->get(0, 0)).value_or(uuid{});
 }
 
+/// The total behind a page: a short page tells it without counting; only a
+/// full page (or one past the end) needs the count, which on a big tenant is
+/// the expensive part (docs/QUERIES.md).
+template <class Count>
+expected<std::int64_t> page_total(int rows, int page, int limit, Count count) {
+  if (rows > 0 && rows < limit) return offset_of(page, limit) + rows;
+  if (rows == 0 && page == 1) return std::int64_t{0};
+  return count();
+}
+
 expected<task_page> list_tasks(session& s, const task_query& q) {
+  // The page is chosen in the index first and only its rows are fetched.
   static const std::string sql = with_task_columns(R"sql(
-SELECT {cols}, count(*) OVER () FROM tasks
-WHERE tenant_id = $1 AND deleted_at IS NULL
-  AND ($2::text IS NULL OR status = $2)
-  AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')
-ORDER BY created_at DESC, id DESC
-LIMIT $4 OFFSET $5)sql");
+SELECT {cols} FROM tasks WHERE id IN (
+  SELECT id FROM tasks
+  WHERE tenant_id = $1 AND deleted_at IS NULL
+    AND ($2::text IS NULL OR status = $2)
+    AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')
+  ORDER BY created_at DESC, id DESC
+  LIMIT $4 OFFSET $5)
+ORDER BY created_at DESC, id DESC)sql");
   std::optional<std::string> status;
   if (q.status) status = std::string(to_string(*q.status));
   std::optional<std::string> search;
@@ -241,20 +254,23 @@ LIMIT $4 OFFSET $5)sql");
   if (!r) return r.get_error();
   task_page page;
   for (int i = 0; i < r->rows(); ++i) page.items.push_back(task_from_row(*r, i));
-  if (r->rows() > 0) {
-    page.total = to_ll(r->get(0, r->columns() - 1));
-  } else if (q.page > 1) {
-    // Past the last page: the window count is not there, ask for it.
+  auto total = page_total(r->rows(), q.page, q.limit, [&]() -> expected<std::int64_t> {
     auto c = s.exec(
         "SELECT count(*) FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL "
         "AND ($2::text IS NULL OR status = $2) "
         "AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')",
         {q.tenant.str(), status, search});
     if (!c) return c.get_error();
-    page.total = to_ll(c->get(0, 0));
-  }
+    return to_ll(c->get(0, 0));
+  });
+  if (!total) return total.get_error();
+  page.total = *total;
   return page;
 }
+
+namespace {
+expected<log_page> logs_page(session& s, const log_query& q, bool with_total);
+}  // namespace
 
 expected<std::optional<task_detail>> get_task(session& s, const uuid& tenant, const uuid& id,
                                               int newest_logs) {
@@ -269,15 +285,16 @@ expected<std::optional<task_detail>> get_task(session& s, const uuid& tenant, co
   q.tenant = tenant;
   q.task_id = id;
   q.limit = newest_logs;
-  auto logs = list_logs(s, q);
+  auto logs = logs_page(s, q, /*with_total=*/false);
   if (!logs) return logs.get_error();
   d.logs = std::move(logs->items);
   return std::optional<task_detail>{std::move(d)};
 }
 
-expected<log_page> list_logs(session& s, const log_query& q) {
+namespace {
+expected<log_page> logs_page(session& s, const log_query& q, bool with_total) {
   static const std::string sql = std::string("SELECT ") + log_columns +
-                                 R"sql(, count(*) OVER () FROM task_logs
+                                 R"sql( FROM task_logs
 WHERE tenant_id = $1
   AND ($2::uuid IS NULL OR task_id = $2)
   AND ($3::text IS NULL OR status = $3)
@@ -295,19 +312,23 @@ LIMIT $6 OFFSET $7)sql";
   if (!r) return r.get_error();
   log_page page;
   for (int i = 0; i < r->rows(); ++i) page.items.push_back(log_from_row(*r, i));
-  if (r->rows() > 0) {
-    page.total = to_ll(r->get(0, r->columns() - 1));
-  } else if (q.page > 1) {
+  if (!with_total) return page;
+  auto total = page_total(r->rows(), q.page, q.limit, [&]() -> expected<std::int64_t> {
     auto c = s.exec(R"sql(SELECT count(*) FROM task_logs WHERE tenant_id = $1
   AND ($2::uuid IS NULL OR task_id = $2) AND ($3::text IS NULL OR status = $3)
   AND ($4::timestamptz IS NULL OR execution_time >= $4)
   AND ($5::timestamptz IS NULL OR execution_time < $5))sql",
                     {args[0], args[1], args[2], args[3], args[4]});
     if (!c) return c.get_error();
-    page.total = to_ll(c->get(0, 0));
-  }
+    return to_ll(c->get(0, 0));
+  });
+  if (!total) return total.get_error();
+  page.total = *total;
   return page;
 }
+}  // namespace
+
+expected<log_page> list_logs(session& s, const log_query& q) { return logs_page(s, q, true); }
 
 expected<dashboard_stats> stats(session& s, const uuid& tenant, instant now) {
   auto t = s.exec(R"sql(
@@ -321,9 +342,10 @@ FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL)sql",
 SELECT count(*), count(*) FILTER (WHERE l.status = 'SUCCESS'),
        count(*) FILTER (WHERE l.status = 'FAILED'), count(*) FILTER (WHERE l.status = 'RETRYING'),
        count(*) FILTER (WHERE l.status = 'SKIPPED')
-FROM task_logs l JOIN tasks t ON t.id = l.task_id AND t.deleted_at IS NULL
+FROM task_logs l
 WHERE l.tenant_id = $1 AND l.execution_time >= $2::timestamptz - interval '24 hours'
-  AND l.execution_time <= $2::timestamptz)sql",
+  AND l.execution_time <= $2::timestamptz
+  AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.deleted_at IS NOT NULL))sql",
                   {tenant.str(), format_iso_ms(now)});
   if (!l) return l.get_error();
   dashboard_stats st;
@@ -385,7 +407,7 @@ expected<std::vector<api_key_entry>> load_keys(session& s) {
 }
 
 expected<task_rankings> rank_tasks(session& s, instant since, int n) {
-  // The BRIN index on execution_time keeps this to the recent block ranges.
+  // The index on execution_time keeps this to the last hour's rows.
   auto slow = s.exec(R"sql(
 SELECT l.task_id, t.name, avg(l.duration_ms)::float8 AS v
 FROM task_logs l JOIN tasks t ON t.id = l.task_id AND t.deleted_at IS NULL
