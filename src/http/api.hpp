@@ -19,6 +19,7 @@
 #include "http/auth.hpp"
 #include "http/bridge.hpp"
 #include "http/codec.hpp"
+#include "http/read_cache.hpp"
 
 namespace taskhook::http {
 
@@ -40,6 +41,7 @@ struct api {
   key_table& keys;
   rate_limiter& limiter;
   http_metrics& http;
+  read_cache& cache;
   const wall_clock& clock;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };

@@ -112,6 +112,7 @@ thread_local std::mt19937_64 id_rng{std::random_device{}()};
 /// answer with the stored task.
 void apply_to_actor(caf::event_based_actor* self, api& a, const task_record& t,
                     const writer_ptr& w, Code code) {
+  a.cache.evict(t.id);
   auto& shard = a.tasks.shard_for(t.id);
   self->request(shard, actor_timeout, upsert_atom::value, t, start_mode::fresh)
       .then([w, code, body = task_json(t)](bool) { send_json(*w, code, body); },
@@ -171,9 +172,19 @@ void get_task(api& a, const request_context& ctx, const Rest::Request& req,
               reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
+  auto now = read_cache::clock::now();
+  if (auto body = a.cache.get(ctx.who.tenant, *id, now)) {
+    send_json(rw, Code::Ok, *body);
+    return;
+  }
+  auto epoch = a.cache.epoch(*id);
   ask<task_detail>(
       a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [](reply& w, task_detail d) { send_json(w, Code::Ok, task_detail_json(d)); },
+      [&a, tenant = ctx.who.tenant, id = *id, epoch](reply& w, task_detail d) {
+        auto body = task_detail_json(d);
+        a.cache.put(tenant, id, body, epoch, read_cache::clock::now());
+        send_json(w, Code::Ok, body);
+      },
       detail_atom::value, ctx.who.tenant, *id);
 }
 
@@ -195,6 +206,7 @@ void delete_task(api& a, const request_context& ctx, const Rest::Request& req,
     self->request(a.db, actor_timeout, delete_atom::value, tenant, id)
         .then(
             [self, &a, w, id](bool) {
+              a.cache.evict(id);
               self->request(a.tasks.shard_for(id), actor_timeout, remove_atom::value, id)
                   .then([w](bool) { w->send(Code::No_Content); },
                         [w](caf::error& err) { send_actor_error(*w, err); });

@@ -22,6 +22,10 @@ std::size_t transport_limit(std::size_t max_body) { return 4 * max_body + 80 * 1
 
 constexpr std::chrono::milliseconds health_timeout{2000};
 
+/// How long a GET /api/tasks/:id body may be served from memory. Changes through
+/// the API evict at once; this bounds how late a new attempt row shows there.
+constexpr std::chrono::milliseconds task_read_ttl{1000};
+
 }  // namespace
 
 void send_error(reply& w, Http::Code code, std::string_view error_code,
@@ -53,11 +57,13 @@ void send_actor_error(reply& w, const caf::error& err) {
 struct server::impl {
   impl(const config& c, server_deps d)
       : limiter(c.rate_limit_per_min),
+        cache(task_read_ttl),
         a{c,    d.sys,   d.db, d.router, d.readers,          d.metrics,
-          d.sink, keys, limiter, http, system_wall_clock()} {}
+          d.sink, keys, limiter, http, cache, system_wall_clock()} {}
 
   key_table keys;
   rate_limiter limiter;
+  read_cache cache;
   http_metrics http;
   api a;
   std::unique_ptr<Http::Endpoint> endpoint;

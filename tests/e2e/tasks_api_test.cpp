@@ -61,12 +61,15 @@ TEST_CASE("a task goes through create, read, list, patch, toggle, run and delete
   CHECK(p.str("/timezone") == "Europe/Berlin");
   CHECK(p.num("/maxRetry") == 5);
   CHECK(p.str("/name") == "Daily Report");  // untouched fields stay
+  // The earlier GET may be cached; a change through the API is read back at once.
+  CHECK(json(svc.call("GET", "/api/tasks/" + id).body).str("/schedule") == "30 9 * * MON-FRI");
   auto next = p.str("/nextRunAt");
   CHECK((next.substr(10) == "T08:30:00.000Z" || next.substr(10) == "T07:30:00.000Z"));
 
   auto off = svc.call("POST", "/api/tasks/" + id + "/toggle");
   REQUIRE(off.status == 200);
   CHECK(json(off.body).str("/status") == "INACTIVE");
+  CHECK(json(svc.call("GET", "/api/tasks/" + id).body).str("/status") == "INACTIVE");
   CHECK(json(off.body).is_null("/nextRunAt"));
   auto run_inactive = svc.call("POST", "/api/tasks/" + id + "/run");
   CHECK(run_inactive.status == 409);
