@@ -178,14 +178,33 @@ void get_task(api& a, const request_context& ctx, const Rest::Request& req,
     return;
   }
   auto epoch = a.cache.epoch(*id);
-  ask<task_detail>(
-      a.sys, a.readers.next(), std::move(rw), actor_timeout,
-      [&a, tenant = ctx.who.tenant, id = *id, epoch](reply& w, task_detail d) {
-        auto body = task_detail_json(d);
-        a.cache.put(tenant, id, body, epoch, read_cache::clock::now());
-        send_json(w, Code::Ok, body);
-      },
-      detail_atom::value, ctx.who.tenant, *id);
+  auto w = std::make_shared<reply>(std::move(rw));
+  a.sys.spawn([&a, w, tenant = ctx.who.tenant, id = *id, epoch](caf::event_based_actor* self) {
+    auto finish = [&a, w, tenant, id, epoch](const task_detail& d) {
+      auto body = task_detail_json(d);
+      a.cache.put(tenant, id, body, epoch, read_cache::clock::now());
+      send_json(*w, Code::Ok, body);
+    };
+    // The row and its newest logs come from the database; the run state of an
+    // ACTIVE task comes from its actor, which knows it before the row does.
+    self->request(a.readers.next(), actor_timeout, detail_atom::value, tenant, id)
+        .then(
+            [self, &a, id, finish](task_detail& d) {
+              if (d.task.status != task_status::active) {
+                finish(d);
+                return;
+              }
+              self->request(a.tasks.shard_for(id), actor_timeout, get_atom::value, id)
+                  .then(
+                      [d, finish](task_snapshot& snap) mutable {
+                        d.task.next_run_at = snap.task.next_run_at;
+                        if (snap.task.last_run_at) d.task.last_run_at = snap.task.last_run_at;
+                        finish(d);
+                      },
+                      [d, finish](caf::error&) { finish(d); });
+            },
+            [w](caf::error& err) { send_actor_error(*w, err); });
+  });
 }
 
 void patch_task(api& a, const request_context& ctx, const Rest::Request& req,
