@@ -68,6 +68,7 @@ struct db_metrics {
 
 struct task_metrics {
   gauge actors{0};              ///< live task actors
+  counter initialized{0};       ///< task actors that ran their start-up (armed or failed)
   gauge in_flight{0};           ///< runs with an attempt being delivered
   gauge retrying{0};            ///< runs waiting for their next attempt
   counter fires_schedule{0};

@@ -337,6 +337,7 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
     s.rate_key = target->id;
     start(self, mode);
   }
+  if (auto* m = s.metrics()) m->initialized.fetch_add(1, std::memory_order_relaxed);
 
   return {
       [self](fire_atom, std::uint64_t generation) { on_fire(self, generation); },

@@ -162,6 +162,14 @@ int serve(const config& cfg) {
     log->error("{}", armed.error_message());
     return 1;
   }
+  // The supervisors have spawned every actor; each arms its timer when it first
+  // runs. Wait for that (bounded), so "armed" means armed.
+  {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (metrics.tasks.initialized.load(std::memory_order_relaxed) < *armed &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   // Loading passes every task through mailboxes and pages: give that transient
   // memory back before settling in.
   malloc_trim(0);
