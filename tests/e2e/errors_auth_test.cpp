@@ -5,6 +5,8 @@
 #include "e2e/json.hpp"
 #include "e2e/service.hpp"
 
+#include <thread>
+
 using namespace taskhook::test;
 using namespace std::chrono_literals;
 
@@ -167,4 +169,40 @@ TEST_CASE("cron preview lists fire times or says what is wrong", "[api][cron]") 
   CHECK(json(bad.body).str("/error/message") == "expression: field 2 (hour): 25 is out of range 0-23");
   CHECK(svc.call("GET", "/api/cron/preview?expression=*%20*%20*%20*%20*&count=101").status == 400);
   CHECK(svc.call("GET", "/api/cron/preview").status == 400);
+}
+
+TEST_CASE("with the database away the API answers 503, then recovers", "[api][unavailable]") {
+  private_cluster pg;
+  int port = free_port();
+  child svc({TASKHOOK_BINARY, "serve"}, {{"DATABASE_URL", pg.url()},
+                                        {"API_KEY", admin_key},
+                                        {"HOST", "127.0.0.1"},
+                                        {"PORT", std::to_string(port)},
+                                        {"LOG_LEVEL", "warn"}});
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (http_get(base + "/health").status != 200 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  std::map<std::string, std::string> key{{"X-API-Key", admin_key}};
+  REQUIRE(http_get(base + "/api/tasks", key).status == 200);
+
+  pg.stop();
+  auto down = http_get(base + "/api/tasks", key);
+  CHECK(down.status == 503);
+  CHECK(json(down.body).str("/error/code") == "unavailable");
+  std::map<std::string, std::string> post_headers{{"X-API-Key", admin_key},
+                                                  {"Content-Type", "application/json"}};
+  auto create = http_request("POST", base + "/api/tasks", post_headers, task_body("while away"));
+  CHECK(create.status == 503);
+
+  pg.start();
+  http_response back;
+  deadline = std::chrono::steady_clock::now() + 20s;
+  do {
+    back = http_get(base + "/api/tasks", key);
+    if (back.status == 200) break;
+    std::this_thread::sleep_for(100ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  CHECK(back.status == 200);
+  CHECK(json(back.body).num("/meta/total") == 0);  // the refused create left nothing behind
 }
