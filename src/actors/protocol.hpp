@@ -163,7 +163,7 @@ using supervisor_type = caf::typed_actor<
     caf::replies_to<lookup_atom, uuid>::with<task_actor_type>,
     /// Counters.
     caf::replies_to<stats_atom>::with<supervisor_stats>,
-    /// Drain every task actor, then quit.
+    /// Tell every task actor to drain (finish its attempt in flight), then quit.
     caf::replies_to<drain_atom>::with<bool>>;
 
 // -- errors -------------------------------------------------------------------

@@ -220,7 +220,14 @@ void on_result(task_ptr self, delivery_result& r) {
     return;  // a result for a run this actor has already given up on
   auto& run = *s.run;
   run.in_flight = false;
-  add(&task_metrics::in_flight, s, -1);
+  // Lowered on the way out, after this attempt's row has been sent: a drain
+  // that sees the gauge at zero knows every such row is already queued.
+  struct in_flight_done {
+    task_state& s;
+    ~in_flight_done() {
+      if (auto* m = s.metrics()) m->in_flight.fetch_sub(1, std::memory_order_release);
+    }
+  } done{s};
 
   if (auto* m = s.metrics()) {
     m->delivery_seconds.observe(std::chrono::duration<double>(r.duration).count());

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <thread>
 #include <unordered_map>
 
 namespace taskhook {
@@ -138,35 +139,19 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         st.mailbox = self->mailbox().size();
         return st;
       },
-      [self](drain_atom) -> caf::typed_response_promise<bool> {
+      [self](drain_atom) -> bool {
+        // Fire and forget: at a million actors a request each would take longer
+        // than a container's stop grace. Each actor quits once its attempt in
+        // flight is recorded; drain_router watches the in-flight gauge for that.
         auto& s = self->state;
-        auto promise = self->make_response_promise<bool>();
-        auto remaining = std::make_shared<std::size_t>(s.tasks.size());
-        if (*remaining == 0) {
-          promise.deliver(true);
-          self->quit();
-          return promise;
-        }
         for (auto& [id, e] : s.tasks) {
           s.by_addr->erase(e.actor->address());
           self->demonitor(e.actor->address());
-          self->request(e.actor, caf::infinite, drain_atom::value)
-              .then(
-                  [self, remaining, promise](bool) mutable {
-                    if (--*remaining == 0) {
-                      promise.deliver(true);
-                      self->quit();
-                    }
-                  },
-                  [self, remaining, promise](caf::error&) mutable {
-                    if (--*remaining == 0) {
-                      promise.deliver(true);
-                      self->quit();
-                    }
-                  });
+          caf::anon_send(e.actor, drain_atom::value);
         }
         s.tasks.clear();
-        return promise;
+        self->quit();
+        return true;
       },
   };
 }
@@ -217,12 +202,20 @@ expected<std::uint64_t> load_active_tasks(caf::actor_system& sys, const db_actor
 }
 
 bool drain_router(caf::actor_system& sys, const task_router& router,
-                  std::chrono::milliseconds timeout) {
+                  const runtime_metrics* metrics, std::chrono::milliseconds timeout) {
   caf::scoped_actor self{sys};
   bool ok = true;
   for (const auto& shard : router.shards())
     self->request(shard, timeout, drain_atom::value)
         .receive([](bool) {}, [&](caf::error&) { ok = false; });
+  if (metrics == nullptr) return ok;
+  // A task actor lowers the gauge only after its attempt's row is on its way
+  // to the db_actor, so zero means every row of an attempt in flight is queued.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (metrics->tasks.in_flight.load(std::memory_order_acquire) > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   return ok;
 }
 

@@ -41,8 +41,9 @@ expected<std::uint64_t> load_active_tasks(caf::actor_system& sys, const db_actor
                                           const task_router& router,
                                           std::uint32_t page_size = 5000);
 
-/// Drains every shard (in-flight attempts finish and are recorded), bounded by `timeout`.
+/// Stops every task actor from firing and waits, bounded by `timeout`, until no
+/// attempt is in flight (each one's row then waits in the db_actor's mailbox).
 bool drain_router(caf::actor_system& sys, const task_router& router,
-                  std::chrono::milliseconds timeout);
+                  const runtime_metrics* metrics, std::chrono::milliseconds timeout);
 
 }  // namespace taskhook

@@ -218,7 +218,7 @@ int serve(const config& cfg) {
   // bounded by the webhook timeout) so their rows exist, then write everything.
   server.stop();
   auto in_flight_bound = std::chrono::milliseconds(cfg.webhook_timeout_ms) + std::chrono::seconds(5);
-  if (!drain_router(sys, router, in_flight_bound))
+  if (!drain_router(sys, router, &metrics, in_flight_bound))
     log->warn("some task actors did not finish in time");
   pool.shutdown(std::chrono::milliseconds(0));
   caf::scoped_actor self{sys};
