@@ -14,6 +14,7 @@
 #include <date/tz.h>
 
 #include "core/cron.hpp"
+#include "support/cron_oracle.hpp"
 #include "core/time_format.hpp"
 #include "core/zone.hpp"
 
@@ -32,21 +33,7 @@ using std::chrono::seconds;
   std::abort();
 }
 
-/// The wall-clock second `t` matches the schedule's fields and day rule (written
-/// with date's calendar, not the engine's arithmetic).
-bool matches(const schedule& s, date::sys_seconds t) {
-  const auto day = date::floor<date::days>(t);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss<seconds> tod{t - day};
-  if (!s.seconds[static_cast<std::size_t>(tod.seconds().count())] ||
-      !s.minutes[static_cast<std::size_t>(tod.minutes().count())] ||
-      !s.hours[static_cast<std::size_t>(tod.hours().count())] ||
-      !s.months[static_cast<unsigned>(ymd.month())])
-    return false;
-  const bool dom = s.days_of_month[static_cast<unsigned>(ymd.day())];
-  const bool dow = s.days_of_week[date::weekday{day}.c_encoding()];
-  return (s.dom_restricted && s.dow_restricted) ? (dom || dow) : (dom && dow);
-}
+bool matches(const schedule& s, date::sys_seconds t) { return taskhook::test::cron_matches(s, t); }
 
 /// A fire is allowed at `t` in `zone` when the wall clock there matches, or, for a
 /// fixed-time schedule, when `t` ends a gap (a skipped time fires right after it).

@@ -22,6 +22,7 @@
 #include <date/tz.h>
 
 #include "core/cron.hpp"
+#include "support/cron_oracle.hpp"
 #include "core/time_format.hpp"
 #include "core/zone.hpp"
 
@@ -245,20 +246,8 @@ std::optional<schedule> parse_and_compare(const generated_expression& e) {
 // ---------------------------------------------------------------- the references
 
 /// Does the wall-clock second `t` (UTC or local, as seconds since 1970) match?
-/// Written with date's calendar types, not the engine's own arithmetic.
 bool matches(const schedule& s, std::int64_t t) {
-  const auto tp = sys_seconds{seconds{t}};
-  const auto day = date::floor<date::days>(tp);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss<seconds> tod{tp - day};
-  if (!s.seconds[static_cast<std::size_t>(tod.seconds().count())] ||
-      !s.minutes[static_cast<std::size_t>(tod.minutes().count())] ||
-      !s.hours[static_cast<std::size_t>(tod.hours().count())] ||
-      !s.months[static_cast<unsigned>(ymd.month())])
-    return false;
-  const bool dom = s.days_of_month[static_cast<unsigned>(ymd.day())];
-  const bool dow = s.days_of_week[date::weekday{day}.c_encoding()];
-  return (s.dom_restricted && s.dow_restricted) ? (dom || dow) : (dom && dow);
+  return taskhook::test::cron_matches(s, sys_seconds{seconds{t}});
 }
 
 bool day_may_match(const schedule& s, date::sys_days day) {
