@@ -82,8 +82,10 @@ expected<result> connection::check(PGresult* r) {
   }
   const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   last_sqlstate_ = state != nullptr ? state : "";
-  std::string msg = r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get());
-  if (msg.empty()) msg = PQerrorMessage(conn_.get());
+  // Only the primary message: the DETAIL of a constraint violation quotes the
+  // failing row, webhook token included, and these messages reach the logs.
+  const char* primary = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string msg = primary != nullptr ? primary : PQerrorMessage(conn_.get());
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   return error{msg};
 }

@@ -59,6 +59,15 @@ TEST_CASE("the schema enforces what the API promises", "[migrations]") {
   CHECK(insert_task("ACTIVE", 3).has_value());
   CHECK_FALSE(insert_task("PAUSED", 3).has_value());
   CHECK_FALSE(insert_task("ACTIVE", 11).has_value());
+  // A constraint error names the constraint, not the row: its DETAIL would quote
+  // the webhook URL, token included, into the logs.
+  auto leaked = conn.exec(
+      "INSERT INTO tasks (tenant_id, name, schedule, webhook_url, payload, max_retry) VALUES "
+      "('00000000-0000-0000-0000-000000000001', 'n', '* * * * *', "
+      "'https://discord.com/api/webhooks/1/SECRET-TOKEN', '{}', 99)");
+  REQUIRE_FALSE(leaked.has_value());
+  CHECK(leaked.error_message().find("SECRET-TOKEN") == std::string::npos);
+  CHECK(leaked.error_message().find("max_retry") != std::string::npos);
   auto log_status = conn.exec(
       "INSERT INTO task_logs (task_id, tenant_id, scheduled_for, execution_time, status) VALUES "
       "(gen_random_uuid(), gen_random_uuid(), now(), now(), 'SKIPPED')");
