@@ -41,6 +41,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "stamped_recv.hpp"
 #include "support/pg.hpp"
 #include "support/process.hpp"
 
@@ -213,22 +214,8 @@ class receiver {
         bool dead = false;
         if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
           for (;;) {
-            iovec iov{buf, sizeof buf};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof control;
-            auto r = ::recvmsg(fd, &msg, 0);
+            auto r = taskhook::bench::recv_stamped(fd, buf, sizeof buf, c.stamp_ns);
             if (r > 0) {
-              for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
-                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
-                  timespec ts{};
-                  std::memcpy(&ts, CMSG_DATA(cm), sizeof ts);
-                  c.stamp_ns = static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-                }
-              }
               c.in.append(buf, static_cast<std::size_t>(r));
               continue;
             }

@@ -49,6 +49,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "stamped_recv.hpp"
+
 namespace {
 
 constexpr std::int64_t ns_per_s = 1'000'000'000;
@@ -362,22 +364,8 @@ void receiver::on_readable(int fd, conn& c) {
   char buf[65536];
   bool dead = false;
   for (;;) {
-    iovec iov{buf, sizeof buf};
-    alignas(cmsghdr) char control_buf[CMSG_SPACE(sizeof(timespec))];
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control_buf;
-    msg.msg_controllen = sizeof control_buf;
-    auto r = ::recvmsg(fd, &msg, 0);
+    auto r = taskhook::bench::recv_stamped(fd, buf, sizeof buf, c.stamp_ns);
     if (r > 0) {
-      for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
-        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
-          timespec ts{};
-          std::memcpy(&ts, CMSG_DATA(cm), sizeof ts);
-          c.stamp_ns = static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
-        }
-      }
       c.in.insert(c.in.end(), buf, buf + r);
       if (static_cast<std::size_t>(r) < sizeof buf) break;  // drained
       continue;
