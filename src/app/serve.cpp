@@ -131,6 +131,11 @@ int serve(const config& cfg) {
   // only compete with the webhook workers, PostgreSQL and each other.
   sys_cfg.set("scheduler.max-threads",
               static_cast<std::size_t>(std::max(2u, std::thread::hardware_concurrency())));
+  // Work sharing: idle scheduler threads block on a condition variable. The
+  // default work stealing polls with 50-us sleeps after every burst of work,
+  // which with a burst each second cost as much CPU as the deliveries (1,000
+  // per-second tasks: taskhook 10 % -> 6 % of a core; docs/BENCHMARKS.md).
+  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{sys_cfg};
   actor_reaper reaper;
   runtime_metrics metrics;
