@@ -22,6 +22,9 @@ struct run_state {
   run_trigger trigger = run_trigger::schedule;
   int attempt = 0;         ///< retry_count of the attempt in flight or next
   bool in_flight = false;  ///< an attempt is out; false while waiting to retry
+  /// The first attempt was handed over ahead of its instant under this ticket;
+  /// until the sink sends it, it can be withdrawn. 0: not held.
+  std::uint64_t held_ticket = 0;
 };
 
 struct task_state {
@@ -46,6 +49,12 @@ struct task_state {
   static inline const char* name = "task_actor";
 
   ~task_state() {
+    // Runs however the actor ends (drained, failed, crashed or killed): a fire
+    // it prepared must not go out after it, e.g. beside its replacement's.
+    if (run && run->in_flight) {
+      if (run->held_ticket != 0) rt->sink->cancel(rate_key, run->held_ticket);
+      if (auto* m = metrics()) m->in_flight.fetch_sub(1, std::memory_order_release);
+    }
     if (auto* m = metrics()) m->actors.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -109,16 +118,33 @@ void persist_next_run(task_ptr self) {
   self->send(s.rt->db, std::move(p));
 }
 
-void arm(task_ptr self) {
+/// Sets the timer for the next fire: `fire_lead` ahead of it, or with `exact`
+/// at the instant itself.
+void arm(task_ptr self, bool exact = false) {
   auto& s = self->state;
   if (!s.next_fire || s.draining) return;
-  auto delay = std::max(milliseconds{0}, *s.next_fire - s.now());
+  auto at = *s.next_fire - (exact ? milliseconds{0} : s.rt->fire_lead);
+  auto delay = std::max(milliseconds{0}, at - s.now());
   self->delayed_send(self, delay, fire_atom::value, s.generation);
+}
+
+/// Takes back a first attempt the sink still holds. True: it never went out,
+/// and the run is over as if it had not started.
+bool withdraw_held(task_ptr self) {
+  auto& s = self->state;
+  if (!s.run || !s.run->in_flight || s.run->held_ticket == 0) return false;
+  if (!s.rt->sink->cancel(s.rate_key, s.run->held_ticket)) return false;
+  add(&task_metrics::in_flight, s, -1);
+  s.run.reset();
+  return true;
 }
 
 void finish_drain_if_idle(task_ptr self) {
   auto& s = self->state;
-  if (!s.draining || (s.run && s.run->in_flight)) return;
+  if (!s.draining) return;
+  // Stopping firing includes a fire prepared but not yet due.
+  withdraw_held(self);
+  if (s.run && s.run->in_flight) return;
   if (s.run) {  // waiting to retry: that retry will not happen now
     add(&task_metrics::retrying, s, -1);
     s.run.reset();
@@ -128,32 +154,42 @@ void finish_drain_if_idle(task_ptr self) {
   self->quit();
 }
 
-void send_attempt(task_ptr self) {
+/// Hands the run's next attempt to the sink; with `not_before`, to be sent then.
+void send_attempt(task_ptr self, std::optional<instant> not_before = std::nullopt) {
   auto& s = self->state;
   auto& run = *s.run;
   run.in_flight = true;
+  run.held_ticket = not_before ? self->id() : 0;
   add(&task_metrics::in_flight, s, 1);
   delivery_request req;
   req.correlation = (run.id << 8) | static_cast<std::uint64_t>(run.attempt);
   req.url = s.url;
   req.rate_key = s.rate_key;
   req.body = s.def->payload;
+  req.not_before = not_before;
+  req.ticket = run.held_ticket;
   req.on_done = [me = caf::actor_cast<task_actor_type>(self)](delivery_result&& r) {
     caf::anon_send(me, std::move(r));
   };
   s.rt->sink->submit(std::move(req));
 }
 
-void start_run(task_ptr self, instant scheduled_for, run_trigger trigger) {
-  auto& s = self->state;
-  s.run = run_state{++s.run_seq, scheduled_for, trigger, 0, false};
-  ++s.runs;
+void count_fire(const task_state& s, run_trigger trigger) {
   switch (trigger) {
     case run_trigger::schedule: count(&task_metrics::fires_schedule, s); break;
     case run_trigger::manual: count(&task_metrics::fires_manual, s); break;
     case run_trigger::misfire: count(&task_metrics::fires_misfire, s); break;
   }
-  send_attempt(self);
+}
+
+/// Starts a run. A scheduled fire still ahead (`held`) is handed over now and
+/// sent at its instant; it counts as fired once its first result is in.
+void start_run(task_ptr self, instant scheduled_for, run_trigger trigger, bool held = false) {
+  auto& s = self->state;
+  s.run = run_state{++s.run_seq, scheduled_for, trigger, 0, false, 0};
+  ++s.runs;
+  if (!held) count_fire(s, trigger);
+  send_attempt(self, held ? std::optional<instant>(scheduled_for) : std::nullopt);
 }
 
 /// The task is done for: FAILED in the database, no more fires, actor gone.
@@ -178,11 +214,22 @@ void on_fire(task_ptr self, std::uint64_t generation) {
   auto& s = self->state;
   if (generation != s.generation || s.draining || !s.next_fire) return;
   const instant now = s.now();
-  if (now < *s.next_fire) {  // the timer ran early (wall clock stepped back): wait the rest
-    arm(self);
+  const instant fire_time = *s.next_fire;
+  if (now < fire_time) {
+    if (now < fire_time - s.rt->fire_lead) {  // early (wall clock stepped back): wait the rest
+      arm(self);
+    } else if (s.run) {
+      // Busy: whether this fire runs or is skipped is decided at its instant.
+      arm(self, true);
+    } else {
+      // Prepared ahead: the sink sends it at fire_time.
+      start_run(self, fire_time, run_trigger::schedule, true);
+      s.next_fire = cron::next_fire_after(s.sched, fire_time, s.zone);
+      persist_next_run(self);
+      arm(self);
+    }
     return;
   }
-  const instant fire_time = *s.next_fire;
   // Fires that passed while this actor could not keep up are skipped, visibly.
   auto next = cron::next_fire_after(s.sched, fire_time, s.zone);
   int behind = 0;
@@ -220,6 +267,10 @@ void on_result(task_ptr self, delivery_result& r) {
     return;  // a result for a run this actor has already given up on
   auto& run = *s.run;
   run.in_flight = false;
+  if (run.held_ticket != 0) {
+    run.held_ticket = 0;
+    count_fire(s, run.trigger);
+  }
   // Lowered on the way out, after this attempt's row has been sent: a drain
   // that sees the gauge at zero knows every such row is already queued.
   struct in_flight_done {

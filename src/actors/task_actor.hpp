@@ -26,6 +26,11 @@ struct task_runtime {
   std::chrono::milliseconds retry_base{1000};
   std::chrono::milliseconds retry_max{300000};
   std::chrono::seconds misfire_grace{3600};
+  /// A scheduled fire is prepared this long before its instant and handed to
+  /// the sink to be sent at the instant (delivery_request::not_before), so a
+  /// second's burst of fires leaves together instead of trickling out of the
+  /// actors. 0: fire at the instant. The fire's overlap check happens then.
+  std::chrono::milliseconds fire_lead{0};
   std::uint64_t seed = 0;  ///< jitter seed; each task mixes in its id
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -34,6 +35,29 @@ constexpr std::chrono::seconds db_drain_timeout{30};
 constexpr std::size_t supervisor_shards = 4;
 /// Reader actors, each with a connection of its own.
 constexpr int reader_count = 2;
+/// Scheduled fires are handed to the webhook pool this long before their
+/// instant and sent at it: a second's burst of fires then leaves together
+/// rather than as the actors get to it (docs/BENCHMARKS.md, "Fire lead").
+constexpr std::chrono::milliseconds fire_lead{250};
+/// Concurrent transfers (each an HTTP/1.1 connection) per webhook worker: a
+/// second's burst of 1,000 fires goes out at once rather than in rounds.
+constexpr std::size_t transfers_per_worker = 1024;
+
+/// Lifts the soft limit on open files towards the hard one: every transfer
+/// in flight holds a socket, and the usual soft limit is 1024.
+void raise_open_files_limit(std::size_t wanted) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted) {
+    lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(wanted, lim.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+      lim.rlim_cur < wanted)
+    if (auto log = spdlog::get("app"))
+      log->warn("open files limited to {} (want {}): large bursts of sends may fail to connect",
+                lim.rlim_cur, wanted);
+}
 
 /// Blocks SIGTERM and SIGINT in this thread and every thread started after it,
 /// so that only wait_for_stop() sees them.
@@ -146,6 +170,8 @@ int serve(const config& cfg) {
   pool_opts.workers = cfg.webhook_workers;
   pool_opts.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
   pool_opts.allow_private_targets = cfg.allow_private_targets;
+  pool_opts.max_connections_per_worker = transfers_per_worker;
+  raise_open_files_limit(cfg.webhook_workers * transfers_per_worker + 1024);
   webhook::curl_pool pool(pool_opts);
 
   auto rt = std::make_shared<task_runtime>();
@@ -153,6 +179,7 @@ int serve(const config& cfg) {
   rt->sink = &pool;
   rt->clock = &system_wall_clock();
   rt->metrics = &metrics;
+  rt->fire_lead = fire_lead;
   rt->discord_api_base = cfg.discord_api_base;
   rt->retry_base = std::chrono::milliseconds(cfg.retry_base_ms);
   rt->retry_max = std::chrono::milliseconds(cfg.retry_max_ms);

@@ -31,6 +31,12 @@ struct delivery_request {
   std::string url;                ///< full target URL, `?wait=true` included
   std::string rate_key;           ///< the webhook (id) whose rate-limit bucket applies
   std::shared_ptr<const std::string> body;  ///< the JSON payload, shared, never copied
+  /// A fire prepared ahead of its time: the sink holds it and sends it at this
+  /// wall-clock instant, never earlier. Unset: send as soon as possible.
+  std::optional<instant> not_before;
+  /// Names a held request for delivery_sink::cancel; unique among the requests
+  /// held at one time (task actors use their actor id). 0: cannot be cancelled.
+  std::uint64_t ticket = 0;
   /// Called once, from a worker thread, with the outcome.
   std::function<void(delivery_result&&)> on_done;
 };

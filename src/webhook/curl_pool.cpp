@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "webhook/rate_limit.hpp"
@@ -109,11 +111,26 @@ class curl_pool::worker {
   bool enqueue(delivery_request& req) {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
+    if (req.not_before && *req.not_before > clock_.now()) {
+      hold(std::move(req));
+      return true;
+    }
     bool was_empty = incoming_.empty();
     incoming_.push_back(std::move(req));
     // A non-empty queue already has a wake-up on its way. Under the lock, so
     // the multi handle cannot go away in between.
     if (was_empty) curl_multi_wakeup(multi_.get());
+    return true;
+  }
+
+  /// True when the held request was still here (it is gone now, unsent).
+  bool cancel(std::uint64_t ticket) {
+    std::lock_guard lock(mutex_);
+    auto it = held_by_ticket_.find(ticket);
+    if (it == held_by_ticket_.end()) return false;
+    held_.erase(it->second);
+    held_by_ticket_.erase(it);
+    counters_.held.fetch_sub(1, std::memory_order_relaxed);
     return true;
   }
 
@@ -129,16 +146,58 @@ class curl_pool::worker {
   }
 
  private:
+  using held_map = std::multimap<instant, delivery_request>;
+
+  /// Under mutex_. Wakes the worker when this is now the first to go out.
+  void hold(delivery_request&& req) {
+    const instant at = *req.not_before;
+    const std::uint64_t ticket = req.ticket;
+    auto it = held_.emplace(at, std::move(req));
+    if (ticket != 0) held_by_ticket_[ticket] = it;
+    counters_.queued.fetch_sub(1, std::memory_order_relaxed);  // submit counted it as queued
+    counters_.held.fetch_add(1, std::memory_order_relaxed);
+    if (it == held_.begin()) curl_multi_wakeup(multi_.get());
+  }
+
+  /// Under mutex_: moves the held requests that are due into `batch`. With
+  /// `all`, every one (the pool is stopping). Returns the next one's instant.
+  std::optional<instant> release_due(std::vector<delivery_request>& batch, bool all) {
+    const instant now = clock_.now();
+    while (!held_.empty() && (all || held_.begin()->first <= now)) {
+      auto it = held_.begin();
+      if (it->second.ticket != 0) held_by_ticket_.erase(it->second.ticket);
+      batch.push_back(std::move(it->second));
+      held_.erase(it);
+      counters_.held.fetch_sub(1, std::memory_order_relaxed);
+      counters_.queued.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (held_.empty()) return std::nullopt;
+    return held_.begin()->first;
+  }
+
   void run() {
     std::vector<delivery_request> batch;
     bool stopping = false;
     steady::time_point deadline{};
+    std::optional<instant> next_held;
     for (;;) {
       {
         std::lock_guard lock(mutex_);
         batch.swap(incoming_);
         stopping = stopping_;
         deadline = stop_deadline_;
+        // Held fires are sent at their instant; a stop rejects the ones not due
+        // (their task actors have withdrawn them already, when they drained).
+        next_held = release_due(batch, false);
+        if (stopping && next_held) {
+          std::vector<delivery_request> early;
+          release_due(early, true);
+          for (auto& req : early) {
+            counters_.queued.fetch_sub(1, std::memory_order_relaxed);
+            reject(std::move(req));
+          }
+          next_held.reset();
+        }
       }
       auto now = steady::now();
       for (auto& req : batch) {
@@ -170,6 +229,7 @@ class curl_pool::worker {
       }
       auto wake = now + idle_poll;
       if (auto next = pacer_.next_deadline()) wake = std::min(wake, *next);
+      if (next_held) wake = std::min(wake, now + std::max(*next_held - clock_.now(), milliseconds{0}));
       if (stopping) wake = std::min(wake, deadline);
       // Round up: waking a little early would only spin until the deadline.
       auto wait = std::chrono::ceil<milliseconds>(std::max(wake - now, steady::duration{0}));
@@ -350,6 +410,8 @@ class curl_pool::worker {
   // Shared with submitters.
   std::mutex mutex_;
   std::vector<delivery_request> incoming_;
+  held_map held_;  // by not_before
+  std::unordered_map<std::uint64_t, held_map::iterator> held_by_ticket_;
   bool stopping_ = false;
   steady::time_point stop_deadline_{};
 
@@ -392,8 +454,16 @@ curl_pool::~curl_pool() {
   workers_.clear();
 }
 
+curl_pool::worker& curl_pool::worker_for(const std::string& rate_key) {
+  return *workers_[std::hash<std::string>{}(rate_key) % workers_.size()];
+}
+
+bool curl_pool::cancel(const std::string& rate_key, std::uint64_t ticket) {
+  return ticket != 0 && worker_for(rate_key).cancel(ticket);
+}
+
 void curl_pool::submit(delivery_request req) {
-  auto& w = *workers_[std::hash<std::string>{}(req.rate_key) % workers_.size()];
+  auto& w = worker_for(req.rate_key);
   counters_.queued.fetch_add(1, std::memory_order_relaxed);
   if (w.enqueue(req)) return;
   counters_.queued.fetch_sub(1, std::memory_order_relaxed);
@@ -419,6 +489,7 @@ sink_counters curl_pool::read_counters() const {
   auto st = stats();
   sink_counters c;
   c.workers = opts_.workers;
+  c.held = st.held;
   c.queued = st.queued;
   c.paced = st.paced;
   c.in_flight = st.in_flight;
@@ -430,6 +501,7 @@ sink_counters curl_pool::read_counters() const {
 curl_pool_stats curl_pool::stats() const {
   constexpr auto r = std::memory_order_relaxed;
   curl_pool_stats s;
+  s.held = counters_.held.load(r);
   s.queued = counters_.queued.load(r);
   s.paced = counters_.paced.load(r);
   s.in_flight = counters_.in_flight.load(r);

@@ -33,6 +33,7 @@ struct curl_pool_options {
 
 /// A snapshot of the pool's counters (for /metrics).
 struct curl_pool_stats {
+  std::uint64_t held = 0;             ///< prepared ahead of their not_before
   std::uint64_t queued = 0;           ///< accepted, waiting for a worker or a free slot
   std::uint64_t paced = 0;            ///< held back for a rate-limit bucket
   std::uint64_t in_flight = 0;        ///< transfers running
@@ -55,7 +56,10 @@ class curl_pool final : public delivery_sink {
   /// Routes by rate_key, so one webhook's bucket lives in one worker. After
   /// shutdown began, on_done runs at once on the caller's thread with
   /// transport_error::other "shutting down".
+  /// A request with a `not_before` still ahead is held by its worker and
+  /// released at that wall-clock instant (by `clock`), never earlier.
   void submit(delivery_request req) override;
+  bool cancel(const std::string& rate_key, std::uint64_t ticket) override;
 
   /// Stops taking requests, lets in-flight and held ones finish for up to
   /// `grace`, completes the rest with "shutting down", and joins the workers.
@@ -70,9 +74,11 @@ class curl_pool final : public delivery_sink {
   class worker;
   struct library;  // curl_global_init / curl_global_cleanup
 
+  worker& worker_for(const std::string& rate_key);
+
   /// What the workers count; atomics so /metrics never takes a lock.
   struct counters {
-    std::atomic<std::uint64_t> queued{0}, paced{0}, in_flight{0}, sent_total{0}, completed_total{0};
+    std::atomic<std::uint64_t> held{0}, queued{0}, paced{0}, in_flight{0}, sent_total{0}, completed_total{0};
     std::array<std::atomic<std::uint64_t>, 6> by_error{};
 
     void count(transport_error e) {

@@ -90,17 +90,41 @@ class fake_store final : public store {
   }
 };
 
-/// Records every request with the wall time it was submitted at.
+/// Records every request with the wall time it was submitted at. A request
+/// with a `not_before` and a ticket is held (cancellable) until send_held().
 class fake_sink final : public delivery_sink {
  public:
   explicit fake_sink(const wall_clock& clock) : clock_(clock) {}
   struct sent {
     delivery_request req;
     instant at;
+    bool held = false;       ///< withdrawable: the pool has not sent it yet
+    bool cancelled = false;  ///< withdrawn by its actor
   };
   std::vector<sent> requests;
 
-  void submit(delivery_request req) override { requests.push_back({std::move(req), clock_.now()}); }
+  void submit(delivery_request req) override {
+    bool held = req.not_before.has_value() && req.ticket != 0;
+    requests.push_back({std::move(req), clock_.now(), held, false});
+  }
+  bool cancel(const std::string& rate_key, std::uint64_t ticket) override {
+    for (auto& r : requests)
+      if (r.held && r.req.ticket == ticket && r.req.rate_key == rate_key) {
+        r.held = false;
+        r.cancelled = true;
+        return true;
+      }
+    return false;
+  }
+  /// The pool sends what it holds: from now on it cannot be withdrawn.
+  void send_held() {
+    for (auto& r : requests) r.held = false;
+  }
+  std::size_t live() const {
+    std::size_t n = 0;
+    for (const auto& r : requests) n += r.cancelled ? 0 : 1;
+    return n;
+  }
   void shutdown(std::chrono::milliseconds) override {}
 
  private:

@@ -367,3 +367,124 @@ TEST_CASE("a task replaced mid-attempt still records that attempt", "[task_actor
   REQUIRE(f.db_store->rows.size() == 1);
   CHECK(f.db_store->rows[0].status == attempt_status::success);
 }
+
+// -- fire lead: scheduled fires handed to the sink ahead, sent at the instant --
+
+TEST_CASE("with a fire lead a fire is handed over ahead, to be sent at its exact instant",
+          "[task_actor][lead]") {
+  supervised f(at("2026-01-01T00:00:03.250Z"));
+  f.rt->fire_lead = 250ms;
+  auto task = make_task("*/10 * * * * *");
+  f.upsert(task);
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto instant_i = at("2026-01-01T00:00:10.000Z") + std::chrono::seconds(10 * i);
+    f.advance_to(instant_i - 251ms);
+    REQUIRE(f.sink.requests.size() == i);
+    f.advance(1ms);
+    REQUIRE(f.sink.requests.size() == i + 1);
+    const auto& req = f.sink.requests[i];
+    CHECK(req.at == instant_i - 250ms);
+    REQUIRE(req.req.not_before.has_value());
+    CHECK(*req.req.not_before == instant_i);  // the sink sends it then, not earlier
+    CHECK(req.req.ticket != 0);
+    // Not a fire yet: the counter moves when the attempt has happened.
+    CHECK(f.metrics.tasks.fires_schedule.load() == i);
+    f.advance_to(instant_i);
+    f.sink.send_held();
+    delivery_result r;
+    r.correlation = req.req.correlation;
+    r.started = instant_i + 2ms;  // when the pool sent it
+    r.duration = 30ms;
+    r.http_status = 204;
+    f.sink.requests[i].req.on_done(std::move(r));
+    f.run();
+    CHECK(f.metrics.tasks.fires_schedule.load() == i + 1);
+  }
+  f.flush();
+  auto ok = f.rows_with(attempt_status::success);
+  REQUIRE(ok.size() == 2);
+  CHECK(ok[0].scheduled_for == at("2026-01-01T00:00:10.000Z"));
+  CHECK(ok[0].execution_time == at("2026-01-01T00:00:10.002Z"));
+  CHECK(ok[1].scheduled_for == at("2026-01-01T00:00:20.000Z"));
+  CHECK(f.db_store->last_progress(task.id).next_run_at == at("2026-01-01T00:00:30.000Z"));
+  CHECK(f.metrics.tasks.in_flight.load() == 0);
+}
+
+TEST_CASE("a fire prepared ahead is withdrawn when its task changes before the instant",
+          "[task_actor][lead][change]") {
+  supervised f(at("2026-01-01T00:00:03.000Z"));
+  f.rt->fire_lead = 250ms;
+  auto task = make_task("*/10 * * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:09.800Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  REQUIRE(f.sink.requests[0].held);
+
+  SECTION("removed: nothing goes out, nothing is recorded") {
+    caf::anon_send(f.sup, remove_atom::value, task.id);
+    f.run();
+    CHECK(f.sink.requests[0].cancelled);
+    f.advance_to(at("2026-01-01T00:01:00.000Z"));
+    CHECK(f.sink.live() == 0);
+    f.flush();
+    CHECK(f.db_store->rows.empty());
+    CHECK(f.metrics.tasks.in_flight.load() == 0);
+    CHECK(f.metrics.tasks.fires_schedule.load() == 0);
+  }
+  SECTION("replaced: only the new definition's fire is left for that instant") {
+    auto changed = task;
+    changed.payload = std::make_shared<const std::string>(R"({"content":"new"})");
+    changed.revision = 2;
+    f.upsert(changed);
+    f.advance_to(f.clock.now());  // the new actor's timer is due at once
+    REQUIRE(f.sink.requests.size() == 2);
+    CHECK(f.sink.requests[0].cancelled);
+    CHECK_FALSE(f.sink.requests[1].cancelled);
+    CHECK(*f.sink.requests[1].req.not_before == at("2026-01-01T00:00:10.000Z"));
+    CHECK(*f.sink.requests[1].req.body == R"({"content":"new"})");
+  }
+  SECTION("already sent: the old actor waits for the result and records it") {
+    f.advance_to(at("2026-01-01T00:00:10.000Z"));
+    f.sink.send_held();
+    caf::anon_send(f.sup, remove_atom::value, task.id);
+    f.run();
+    CHECK_FALSE(f.sink.requests[0].cancelled);
+    f.respond(0, 204);
+    f.flush();
+    REQUIRE(f.db_store->rows.size() == 1);
+    CHECK(f.db_store->rows[0].status == attempt_status::success);
+    CHECK(f.metrics.tasks.in_flight.load() == 0);
+  }
+}
+
+TEST_CASE("a fire whose task is busy at the lead is decided at its instant",
+          "[task_actor][lead][overlap]") {
+  supervised f(at("2026-01-01T00:00:03.000Z"));
+  f.rt->fire_lead = 250ms;
+  auto task = make_task("*/10 * * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:10.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  f.sink.send_held();
+  f.advance_to(at("2026-01-01T00:00:19.900Z"));  // the 10 s run is still out at 19.750
+  REQUIRE(f.sink.requests.size() == 1);
+
+  SECTION("done before the instant: the fire goes out at the instant itself") {
+    f.respond(0, 204);
+    f.advance_to(at("2026-01-01T00:00:19.999Z"));
+    REQUIRE(f.sink.requests.size() == 1);
+    f.advance(1ms);
+    REQUIRE(f.sink.requests.size() == 2);
+    CHECK(f.sink.requests[1].at == at("2026-01-01T00:00:20.000Z"));
+    CHECK_FALSE(f.sink.requests[1].req.not_before.has_value());
+  }
+  SECTION("still out at the instant: SKIPPED") {
+    f.advance_to(at("2026-01-01T00:00:20.000Z"));
+    CHECK(f.sink.requests.size() == 1);
+    f.flush();
+    auto skipped = f.rows_with(attempt_status::skipped);
+    REQUIRE(skipped.size() == 1);
+    CHECK(skipped[0].scheduled_for == at("2026-01-01T00:00:20.000Z"));
+    CHECK(skipped[0].execution_time == at("2026-01-01T00:00:20.000Z"));
+  }
+}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -101,6 +102,19 @@ delivery_result send_one(curl_pool& pool, result_collector& out, std::uint64_t c
   REQUIRE(out.wait_for(before + 1));
   return out.get(correlation);
 }
+
+/// A wall clock that moves only when told; read from the worker thread.
+class manual_clock final : public taskhook::wall_clock {
+ public:
+  explicit manual_clock(taskhook::instant t) : now_(t.time_since_epoch().count()) {}
+  taskhook::instant now() const override {
+    return taskhook::instant(milliseconds(now_.load()));
+  }
+  void set(taskhook::instant t) { now_.store(t.time_since_epoch().count()); }
+
+ private:
+  std::atomic<std::int64_t> now_;
+};
 
 std::string http_date(std::chrono::system_clock::time_point t) {
   std::time_t secs = std::chrono::system_clock::to_time_t(t);
@@ -446,5 +460,81 @@ TEST_CASE("shutdown ends what cannot finish within the grace", "[webhook]") {
   auto s = pool.stats();
   CHECK(s.in_flight == 0);
   CHECK(s.paced == 0);
+  CHECK(s.queued == 0);
+}
+
+TEST_CASE("a request with not_before is held until that instant, and can be withdrawn until then",
+          "[webhook][held]") {
+  fake_discord fake;
+  result_collector out;
+  const auto t0 = std::chrono::floor<milliseconds>(std::chrono::system_clock::now());
+  manual_clock clock(t0);
+  curl_pool pool(loopback_options(), clock);
+  auto held = [&](std::uint64_t correlation, const std::string& id, std::uint64_t ticket) {
+    auto r = make_request(correlation, webhook_url(fake.base_url(), id), id, out);
+    r.not_before = t0 + 10s;
+    r.ticket = ticket;
+    return r;
+  };
+  pool.submit(held(1, "1", 101));
+  pool.submit(held(2, "2", 102));
+  CHECK(pool.stats().held == 2);
+  CHECK(pool.stats().queued == 0);
+  // A send due now goes out; the worker looked at the held ones on the way.
+  REQUIRE(send_one(pool, out, 3, webhook_url(fake.base_url(), "3"), "3").http_status == 204);
+  CHECK(fake.request_count() == 1);
+  CHECK(pool.stats().held == 2);
+
+  CHECK(pool.cancel("2", 102));
+  CHECK_FALSE(pool.cancel("2", 102));  // already gone
+  CHECK_FALSE(pool.cancel("1", 999));  // never held
+  CHECK(pool.stats().held == 1);
+
+  clock.set(t0 + 10s);
+  pool.submit(make_request(4, webhook_url(fake.base_url(), "4"), "4", out));  // wakes the worker
+  REQUIRE(out.wait_for(3));
+  auto r = out.get(1);
+  CHECK(r.http_status == 204);
+  CHECK(r.started == t0 + 10s);
+  CHECK_FALSE(pool.cancel("1", 101));  // sent: too late to withdraw
+  pool.shutdown(5s);
+  CHECK(out.size() == 3);  // the withdrawn one never reports
+  CHECK(fake.request_count() == 3);
+  for (const auto& req : fake.requests()) CHECK(req.target.find("/api/webhooks/2/") == std::string::npos);
+  CHECK(pool.stats().held == 0);
+}
+
+TEST_CASE("a held request leaves at its instant by the system clock, never before",
+          "[webhook][held]") {
+  fake_discord fake;
+  result_collector out;
+  curl_pool pool(loopback_options());
+  auto not_before = std::chrono::ceil<milliseconds>(std::chrono::system_clock::now() + 300ms);
+  auto r = make_request(1, webhook_url(fake.base_url(), "1"), "1", out);
+  r.not_before = not_before;
+  r.ticket = 1;
+  pool.submit(std::move(r));
+  REQUIRE(out.wait_for(1));
+  auto arrived = std::chrono::system_clock::now();
+  auto res = out.get(1);
+  CHECK(res.http_status == 204);
+  CHECK(res.started >= not_before);
+  CHECK(arrived >= not_before);
+}
+
+TEST_CASE("held requests not yet due are refused at shutdown", "[webhook][held]") {
+  fake_discord fake;
+  result_collector out;
+  curl_pool pool(loopback_options());
+  auto r = make_request(1, webhook_url(fake.base_url(), "1"), "1", out);
+  r.not_before = std::chrono::floor<milliseconds>(std::chrono::system_clock::now()) + 1h;
+  r.ticket = 1;
+  pool.submit(std::move(r));
+  pool.shutdown(1s);
+  REQUIRE(out.size() == 1);
+  CHECK(out.get(1).error_text == "shutting down");
+  CHECK(fake.request_count() == 0);
+  auto s = pool.stats();
+  CHECK(s.held == 0);
   CHECK(s.queued == 0);
 }
