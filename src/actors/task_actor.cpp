@@ -35,8 +35,11 @@ struct task_state {
   std::optional<instant> last_run;        ///< last_run_at as last written
   cron::schedule sched;
   const date::time_zone* zone = nullptr;
-  std::string url;
-  std::string rate_key;
+  /// Where the send goes, as offsets into def->webhook_url rather than copies
+  /// (a million tasks): the path `/api/webhooks/{id}/{token}` and the id.
+  std::uint16_t path_at = 0;
+  std::uint16_t id_at = 0;
+  std::uint16_t id_len = 0;
   jitter_rng rng{0};
   std::uint64_t generation = 0;
   std::optional<instant> next_fire;
@@ -52,7 +55,7 @@ struct task_state {
     // Runs however the actor ends (drained, failed, crashed or killed): a fire
     // it prepared must not go out after it, e.g. beside its replacement's.
     if (run && run->in_flight) {
-      if (run->held_ticket != 0) rt->sink->cancel(rate_key, run->held_ticket);
+      if (run->held_ticket != 0) rt->sink->cancel(rate_key(), run->held_ticket);
       if (auto* m = metrics()) m->in_flight.fetch_sub(1, std::memory_order_release);
     }
     if (auto* m = metrics()) m->actors.fetch_sub(1, std::memory_order_relaxed);
@@ -65,6 +68,16 @@ struct task_state {
   }
 
   task_metrics* metrics() const { return rt->metrics ? &rt->metrics->tasks : nullptr; }
+  /// The webhook id: whose Discord rate-limit bucket applies.
+  std::string rate_key() const { return def->webhook_url.substr(id_at, id_len); }
+  /// DISCORD_API_BASE + the webhook's path + `?wait=true`.
+  std::string url() const {
+    std::string_view path = std::string_view(def->webhook_url).substr(path_at);
+    std::string out;
+    out.reserve(rt->discord_api_base.size() + path.size() + 10);
+    out.append(rt->discord_api_base).append(path).append("?wait=true");
+    return out;
+  }
   instant now() const { return rt->clock->now(); }
 };
 
@@ -133,7 +146,7 @@ void arm(task_ptr self, bool exact = false) {
 bool withdraw_held(task_ptr self) {
   auto& s = self->state;
   if (!s.run || !s.run->in_flight || s.run->held_ticket == 0) return false;
-  if (!s.rt->sink->cancel(s.rate_key, s.run->held_ticket)) return false;
+  if (!s.rt->sink->cancel(s.rate_key(), s.run->held_ticket)) return false;
   add(&task_metrics::in_flight, s, -1);
   s.run.reset();
   return true;
@@ -163,8 +176,8 @@ void send_attempt(task_ptr self, std::optional<instant> not_before = std::nullop
   add(&task_metrics::in_flight, s, 1);
   delivery_request req;
   req.correlation = (run.id << 8) | static_cast<std::uint64_t>(run.attempt);
-  req.url = s.url;
-  req.rate_key = s.rate_key;
+  req.url = s.url();
+  req.rate_key = s.rate_key();
   req.body = s.def->payload;
   req.not_before = not_before;
   req.ticket = run.held_ticket;
@@ -384,6 +397,14 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
   s.zone = find_zone(s.def->timezone);
   auto target = parse_webhook_url(s.def->webhook_url);
   // The API validates all three; a row that fails here was changed behind its back.
+  std::size_t path_at = target ? s.def->webhook_url.rfind(target->path) : std::string::npos;
+  std::size_t id_at = path_at == std::string::npos
+                          ? std::string::npos
+                          : s.def->webhook_url.find("/" + target->id + "/", path_at);
+  if (target && (id_at == std::string::npos || s.def->webhook_url.size() > 0xffff ||
+                 delivery_url(s.rt->discord_api_base, *target) !=
+                     s.rt->discord_api_base + s.def->webhook_url.substr(path_at) + "?wait=true"))
+    target = error{"not a path this version can send to"};
   if (!compiled || s.zone == nullptr || !target) {
     std::string why = !compiled ? "schedule: " + compiled.error_message()
                       : s.zone == nullptr ? "timezone: unknown zone \"" + s.def->timezone + "\""
@@ -391,8 +412,9 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
     fail_task(self, why);  // quits: the behavior below never runs
   } else {
     s.sched = *compiled;
-    s.url = delivery_url(s.rt->discord_api_base, *target);
-    s.rate_key = target->id;
+    s.path_at = static_cast<std::uint16_t>(path_at);
+    s.id_at = static_cast<std::uint16_t>(id_at + 1);
+    s.id_len = static_cast<std::uint16_t>(target->id.size());
     start(self, mode);
   }
   if (auto* m = s.metrics()) m->initialized.fetch_add(1, std::memory_order_relaxed);
