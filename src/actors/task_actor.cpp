@@ -42,6 +42,7 @@ struct task_state {
   std::uint16_t id_len = 0;
   jitter_rng rng{0};
   std::uint64_t generation = 0;
+  fire_handle timer;  ///< the pending fire in rt->timer
   std::optional<instant> next_fire;
   std::optional<run_state> run;
   std::uint64_t run_seq = 0;
@@ -58,6 +59,7 @@ struct task_state {
       if (run->held_ticket != 0) rt->sink->cancel(rate_key(), run->held_ticket);
       if (auto* m = metrics()) m->in_flight.fetch_sub(1, std::memory_order_release);
     }
+    if (rt && rt->timer) rt->timer->cancel(timer);  // it holds this actor only weakly
     if (auto* m = metrics()) m->actors.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -137,8 +139,7 @@ void arm(task_ptr self, bool exact = false) {
   auto& s = self->state;
   if (!s.next_fire || s.draining) return;
   auto at = *s.next_fire - (exact ? milliseconds{0} : s.rt->fire_lead);
-  auto delay = std::max(milliseconds{0}, at - s.now());
-  self->delayed_send(self, delay, fire_atom::value, s.generation);
+  s.timer = s.rt->timer->arm(s.timer, at, self->ctrl(), s.generation);
 }
 
 /// Takes back a first attempt the sink still holds. True: it never went out,
@@ -209,6 +210,7 @@ void start_run(task_ptr self, instant scheduled_for, run_trigger trigger, bool h
 void fail_task(task_ptr self, const std::string& reason) {
   auto& s = self->state;
   ++s.generation;
+  s.rt->timer->cancel(s.timer);
   s.next_fire.reset();
   s.run.reset();
   auto p = progress_of(s);
@@ -458,6 +460,7 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
         auto& s = self->state;
         s.draining = true;
         ++s.generation;
+        s.rt->timer->cancel(s.timer);
         auto promise = self->make_response_promise<bool>();
         s.drain_promise = promise;
         finish_drain_if_idle(self);

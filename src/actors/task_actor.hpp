@@ -1,7 +1,7 @@
 #pragma once
 /// One actor per ACTIVE task. It owns the task's compiled schedule, its next
-/// fire (a delayed message to itself, tagged with a generation so stale timers
-/// are ignored) and the run in progress (scheduled time, attempt, backoff), and
+/// fire (a slot in the shared fire_timer that sends it a message tagged with a
+/// generation, so stale fires are ignored) and the run in progress (scheduled time, attempt, backoff), and
 /// answers reads of its own state without the database.
 
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "actors/delivery_sink.hpp"
+#include "actors/fire_timer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "core/clock.hpp"
@@ -20,6 +21,7 @@ namespace taskhook {
 struct task_runtime {
   db_actor_type db;
   delivery_sink* sink = nullptr;
+  fire_timer* timer = nullptr;  ///< scheduled fires; retries use CAF's clock
   const wall_clock* clock = nullptr;
   runtime_metrics* metrics = nullptr;
   std::string discord_api_base = "https://discord.com";

@@ -150,6 +150,18 @@ int serve(const config& cfg) {
     }
   }
 
+  // What the actors use outlives them: declared before the actor system, whose
+  // destructor is where the last of them end.
+  runtime_metrics metrics;
+  webhook::curl_pool_options pool_opts;
+  pool_opts.workers = cfg.webhook_workers;
+  pool_opts.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
+  pool_opts.allow_private_targets = cfg.allow_private_targets;
+  pool_opts.max_connections_per_worker = transfers_per_worker;
+  raise_open_files_limit(cfg.webhook_workers * transfers_per_worker + 1024);
+  webhook::curl_pool pool(pool_opts);
+  fire_timer fires(system_wall_clock());
+
   caf::actor_system_config sys_cfg;
   // CAF's default is at least four scheduler threads; on a small machine they
   // only compete with the webhook workers, PostgreSQL and each other.
@@ -161,22 +173,24 @@ int serve(const config& cfg) {
   // per-second tasks: taskhook 10 % -> 6 % of a core; docs/BENCHMARKS.md).
   sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{sys_cfg};
+  fires.start();
+  // On every way out, before the system goes: no more fires or sends into it.
+  struct stop_threads {
+    fire_timer& fires;
+    webhook::curl_pool& pool;
+    ~stop_threads() {
+      fires.stop();
+      pool.shutdown(std::chrono::milliseconds(0));
+    }
+  } stop_threads_first{fires, pool};
   actor_reaper reaper;
-  runtime_metrics metrics;
   auto db = spawn_db_actor(sys, std::make_shared<db::pg_store>(cfg.database_url), &metrics);
   reaper.add(db);
-
-  webhook::curl_pool_options pool_opts;
-  pool_opts.workers = cfg.webhook_workers;
-  pool_opts.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
-  pool_opts.allow_private_targets = cfg.allow_private_targets;
-  pool_opts.max_connections_per_worker = transfers_per_worker;
-  raise_open_files_limit(cfg.webhook_workers * transfers_per_worker + 1024);
-  webhook::curl_pool pool(pool_opts);
 
   auto rt = std::make_shared<task_runtime>();
   rt->db = db;
   rt->sink = &pool;
+  rt->timer = &fires;
   rt->clock = &system_wall_clock();
   rt->metrics = &metrics;
   rt->fire_lead = fire_lead;
@@ -252,6 +266,7 @@ int serve(const config& cfg) {
   auto in_flight_bound = std::chrono::milliseconds(cfg.webhook_timeout_ms) + std::chrono::seconds(5);
   if (!drain_router(sys, router, &metrics, in_flight_bound))
     log->warn("some task actors did not finish in time");
+  fires.stop();
   pool.shutdown(std::chrono::milliseconds(0));
   caf::scoped_actor self{sys};
   bool drained = false;

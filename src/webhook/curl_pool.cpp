@@ -1,6 +1,7 @@
 #include "webhook/curl_pool.hpp"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -98,6 +99,7 @@ class curl_pool::worker {
 
   void start() {
     thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "webhook");  // for top, perf and the benches
       try {
         run();
       } catch (const std::exception& e) {
