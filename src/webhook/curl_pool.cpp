@@ -231,7 +231,10 @@ class curl_pool::worker {
       }
       auto wake = now + idle_poll;
       if (auto next = pacer_.next_deadline()) wake = std::min(wake, *next);
-      if (next_held) wake = std::min(wake, now + std::max(*next_held - clock_.now(), milliseconds{0}));
+      // (value_or: GCC 12 warns, wrongly, that *next_held may be uninitialised.)
+      if (next_held)
+        wake = std::min(wake, now + std::max(next_held.value_or(instant{}) - clock_.now(),
+                                             milliseconds{0}));
       if (stopping) wake = std::min(wake, deadline);
       // Round up: waking a little early would only spin until the deadline.
       auto wait = std::chrono::ceil<milliseconds>(std::max(wake - now, steady::duration{0}));
