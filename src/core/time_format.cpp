@@ -31,20 +31,25 @@ bool expect(std::string_view text, std::size_t& pos, char a, char b = '\0') {
 }  // namespace
 
 std::string format_iso_ms(instant t) {
+  iso_ms_buffer buf;
+  return std::string(format_iso_ms(t, buf));
+}
+
+std::string_view format_iso_ms(instant t, iso_ms_buffer& out) {
   const std::int64_t ms_total = t.time_since_epoch().count();
   const std::int64_t day = civil::floor_div(ms_total, 86'400'000);
   const std::int64_t ms = ms_total - day * 86'400'000;
   const civil::date_parts date = civil::civil_from_days(day);
-  char buf[64];
+  char* buf = out.text;
   // Years outside 0..9999 get ISO 8601's expanded form (sign, at least five digits)
   // rather than a misleading four-digit field.
   const char* year_format = (date.year >= 0 && date.year <= 9999) ? "%04lld" : "%+06lld";
-  int n = std::snprintf(buf, sizeof buf, year_format, static_cast<long long>(date.year));
-  n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n),
+  int n = std::snprintf(buf, sizeof out.text, year_format, static_cast<long long>(date.year));
+  n += std::snprintf(buf + n, sizeof out.text - static_cast<std::size_t>(n),
                      "-%02u-%02uT%02d:%02d:%02d.%03dZ", date.month, date.day,
                      static_cast<int>(ms / 3'600'000), static_cast<int>(ms / 60'000 % 60),
                      static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
-  return std::string(buf, static_cast<std::size_t>(n));
+  return std::string_view(buf, static_cast<std::size_t>(n));
 }
 
 std::optional<instant> parse_iso8601(std::string_view text) {

@@ -14,6 +14,13 @@ using instant = std::chrono::sys_time<std::chrono::milliseconds>;
 /// `2026-11-22T10:00:00.000Z`.
 std::string format_iso_ms(instant t);
 
+/// The same text into a caller's buffer (no allocation, for hot paths such
+/// as a batch of rows); returns the view of it.
+struct iso_ms_buffer {
+  char text[40];
+};
+std::string_view format_iso_ms(instant t, iso_ms_buffer& out);
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; the zone part is required.
 /// Fractions beyond milliseconds are truncated. Returns nullopt on anything else.
 std::optional<instant> parse_iso8601(std::string_view text);

@@ -30,15 +30,19 @@ std::optional<uuid> uuid::parse(std::string_view text) {
 }
 
 std::string uuid::str() const {
+  std::array<char, 36> buf;
+  return std::string(write(buf));
+}
+
+std::string_view uuid::write(std::array<char, 36>& out) const {
   static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::size_t n = 0;
   for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(hex[bytes[i] >> 4]);
-    out.push_back(hex[bytes[i] & 0xf]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
+    out[n++] = hex[bytes[i] >> 4];
+    out[n++] = hex[bytes[i] & 0xf];
   }
-  return out;
+  return std::string_view(out.data(), out.size());
 }
 
 bool uuid::is_nil() const {

@@ -17,6 +17,8 @@ struct uuid {
   static std::optional<uuid> parse(std::string_view text);
   /// Lower-case canonical form.
   std::string str() const;
+  /// The same 36 characters into `out` (no allocation); returns the view of them.
+  std::string_view write(std::array<char, 36>& out) const;
   bool is_nil() const;
 
   auto operator<=>(const uuid&) const = default;

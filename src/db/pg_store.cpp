@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <charconv>
 
 #include "db/pg_array.hpp"
@@ -40,13 +41,6 @@ SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
 constexpr const char* load_active_sql =
     "SELECT {} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL AND id > $1 "
     "ORDER BY id LIMIT $2";
-
-std::string ms_of(instant t) { return format_iso_ms(t); }
-
-std::optional<std::string> opt_time(const std::optional<instant>& t) {
-  if (!t) return std::nullopt;
-  return format_iso_ms(*t);
-}
 
 std::optional<std::string> opt_int(const std::optional<int>& v) {
   if (!v) return std::nullopt;
@@ -105,13 +99,20 @@ bool pg_store::ping() { return session_.exec("SELECT 1").has_value(); }
 write_status pg_store::write_batch(std::span<const attempt_row> attempts,
                                    std::span<const task_progress> progress,
                                    std::string& error_out) {
+  // Ids and times go into the arrays from stack buffers: a batch of thousands
+  // of rows should not cost a heap string per field.
+  std::array<char, 36> id_buf;
+  iso_ms_buffer time_buf;
+  auto add_time = [&time_buf](pg_array& to, const std::optional<instant>& t) {
+    t ? to.add(format_iso_ms(*t, time_buf)) : to.add_null();
+  };
   pg_array task_ids, tenant_ids, scheduled, executed, statuses, retries, http, durations,
       messages, triggers;
   for (const auto& a : attempts) {
-    task_ids.add(a.task_id.str());
-    tenant_ids.add(a.tenant_id.str());
-    scheduled.add(ms_of(a.scheduled_for));
-    executed.add(ms_of(a.execution_time));
+    task_ids.add(a.task_id.write(id_buf));
+    tenant_ids.add(a.tenant_id.write(id_buf));
+    scheduled.add(format_iso_ms(a.scheduled_for, time_buf));
+    executed.add(format_iso_ms(a.execution_time, time_buf));
     statuses.add(to_string(a.status));
     retries.add(std::to_string(a.retry_count));
     http.add_optional(opt_int(a.http_status));
@@ -121,11 +122,11 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
   }
   pg_array ids, revisions, set_next, next_runs, last_runs, new_status, reasons;
   for (const auto& p : progress) {
-    ids.add(p.task_id.str());
+    ids.add(p.task_id.write(id_buf));
     revisions.add(std::to_string(p.revision));
     set_next.add(p.set_next_run ? "t" : "f");
-    next_runs.add_optional(opt_time(p.next_run_at));
-    last_runs.add_optional(opt_time(p.last_run_at));
+    add_time(next_runs, p.next_run_at);
+    add_time(last_runs, p.last_run_at);
     if (p.status)
       new_status.add(to_string(*p.status));
     else

@@ -114,6 +114,12 @@ void parse_header_line(std::string_view line, instant now, rate_limit_headers& h
 rate_pacer::rate_pacer(milliseconds max_hold) : max_hold_(max_hold) {}
 
 void rate_pacer::admit(delivery_request req, clock::time_point now) {
+  // No bucket known for this webhook (the common case): nothing limits it, and
+  // a bucket made here would be dropped again at once (evict_if_idle).
+  if (now >= global_until_ && buckets_.find(req.rate_key) == buckets_.end()) {
+    released_.push_back({std::move(req), milliseconds{0}, false});
+    return;
+  }
   auto it = buckets_.try_emplace(req.rate_key).first;
   it->second.waiting.push_back({std::move(req), now});
   ++held_;
