@@ -16,8 +16,8 @@ using std::chrono::milliseconds;
 /// Fires missed because this actor fell behind are counted up to this many.
 constexpr int behind_count_cap = 100000;
 
+/// The run in progress. Its id is the actor's run_seq (one run at a time).
 struct run_state {
-  std::uint64_t id = 0;
   instant scheduled_for{};
   run_trigger trigger = run_trigger::schedule;
   int attempt = 0;         ///< retry_count of the attempt in flight or next
@@ -40,6 +40,7 @@ struct task_state {
   std::uint16_t path_at = 0;
   std::uint16_t id_at = 0;
   std::uint16_t id_len = 0;
+  bool draining = false;
   jitter_rng rng{0};
   std::uint64_t generation = 0;
   fire_handle timer;  ///< the pending fire in rt->timer
@@ -47,8 +48,9 @@ struct task_state {
   std::optional<run_state> run;
   std::uint64_t run_seq = 0;
   std::uint64_t runs = 0;
-  bool draining = false;
-  std::optional<caf::typed_response_promise<bool>> drain_promise;
+  /// Only while draining: kept off the actor's inline state, which every idle
+  /// task pays for.
+  std::unique_ptr<caf::typed_response_promise<bool>> drain_promise;
 
   static inline const char* name = "task_actor";
 
@@ -176,7 +178,7 @@ void send_attempt(task_ptr self, std::optional<instant> not_before = std::nullop
   run.held_ticket = not_before ? self->id() : 0;
   add(&task_metrics::in_flight, s, 1);
   delivery_request req;
-  req.correlation = (run.id << 8) | static_cast<std::uint64_t>(run.attempt);
+  req.correlation = (s.run_seq << 8) | static_cast<std::uint64_t>(run.attempt);
   req.url = s.url();
   req.rate_key = s.rate_key();
   req.body = s.def->payload;
@@ -200,7 +202,8 @@ void count_fire(const task_state& s, run_trigger trigger) {
 /// sent at its instant; it counts as fired once its first result is in.
 void start_run(task_ptr self, instant scheduled_for, run_trigger trigger, bool held = false) {
   auto& s = self->state;
-  s.run = run_state{++s.run_seq, scheduled_for, trigger, 0, false, 0};
+  ++s.run_seq;
+  s.run = run_state{scheduled_for, trigger, 0, false, 0};
   ++s.runs;
   if (!held) count_fire(s, trigger);
   send_attempt(self, held ? std::optional<instant>(scheduled_for) : std::nullopt);
@@ -278,7 +281,7 @@ void on_fire(task_ptr self, std::uint64_t generation) {
 void on_result(task_ptr self, delivery_result& r) {
   auto& s = self->state;
   if (!s.run || !s.run->in_flight ||
-      r.correlation != ((s.run->id << 8) | static_cast<std::uint64_t>(s.run->attempt)))
+      r.correlation != ((s.run_seq << 8) | static_cast<std::uint64_t>(s.run->attempt)))
     return;  // a result for a run this actor has already given up on
   auto& run = *s.run;
   run.in_flight = false;
@@ -361,7 +364,7 @@ void on_result(task_ptr self, delivery_result& r) {
   milliseconds delay = (oc.kind == outcome_kind::rate_limited && oc.retry_after)
                            ? *oc.retry_after
                            : retry_delay(run.attempt, s.rt->retry_base, s.rt->retry_max, s.rng);
-  self->delayed_send(self, delay, retry_atom::value, run.id);
+  self->delayed_send(self, delay, retry_atom::value, s.run_seq);
 }
 
 void start(task_ptr self, start_mode mode) {
@@ -425,7 +428,7 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
       [self](fire_atom, std::uint64_t generation) { on_fire(self, generation); },
       [self](retry_atom, std::uint64_t run_id) {
         auto& s = self->state;
-        if (!s.run || s.run->id != run_id || s.run->in_flight || s.draining) return;
+        if (!s.run || s.run_seq != run_id || s.run->in_flight || s.draining) return;
         add(&task_metrics::retrying, s, -1);
         send_attempt(self);
       },
@@ -462,7 +465,7 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
         ++s.generation;
         s.rt->timer->cancel(s.timer);
         auto promise = self->make_response_promise<bool>();
-        s.drain_promise = promise;
+        s.drain_promise = std::make_unique<caf::typed_response_promise<bool>>(promise);
         finish_drain_if_idle(self);
         return promise;
       },

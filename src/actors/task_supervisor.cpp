@@ -11,8 +11,9 @@ namespace {
 struct entry {
   task_actor_type actor;
   std::shared_ptr<const task_record> task;  ///< shared with the actor
-  /// Recent crash times; a vector, since an empty deque still allocates.
-  std::vector<caf::actor_clock::time_point> crashes;
+  /// Recent crash times, made on the first crash: most tasks never crash, and
+  /// a million entries would each carry an empty vector.
+  std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
 };
 
 struct supervisor_state {
@@ -57,13 +58,15 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
     return;
   }
   auto now = self->clock().now();
-  e.crashes.push_back(now);
-  std::erase_if(e.crashes, [&](auto t) { return now - t > s.opts.crash_window; });
+  if (!e.crashes) e.crashes = std::make_unique<std::vector<caf::actor_clock::time_point>>();
+  auto& crashes = *e.crashes;
+  crashes.push_back(now);
+  std::erase_if(crashes, [&](auto t) { return now - t > s.opts.crash_window; });
   const std::string reason = self->system().render(msg.reason);
-  if (static_cast<int>(e.crashes.size()) >= s.opts.max_crashes) {
+  if (static_cast<int>(crashes.size()) >= s.opts.max_crashes) {
     ++s.stats.give_ups;
     if (s.rt->metrics) s.rt->metrics->tasks.give_ups.fetch_add(1, std::memory_order_relaxed);
-    std::string why = "gave up after " + std::to_string(e.crashes.size()) + " crashes in " +
+    std::string why = "gave up after " + std::to_string(crashes.size()) + " crashes in " +
                       std::to_string(s.opts.crash_window.count()) + " s: " + reason;
     if (s.log) s.log->error("task={} {}", id.str(), why);
     task_progress p;
