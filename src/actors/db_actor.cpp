@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <random>
+
+#include "core/backoff.hpp"
 #include <unordered_map>
 
 namespace taskhook {
@@ -20,8 +23,29 @@ struct db_state {
   std::chrono::milliseconds retry_delay{0};
   std::optional<caf::typed_response_promise<bool>> drain_promise;
   std::shared_ptr<spdlog::logger> log = spdlog::get("db");
+  // task_logs ids: time-ordered, so the primary key grows at its end.
+  jitter_rng id_rng{std::random_device{}()};
+  std::int64_t id_ms = 0;
+  std::uint16_t id_seq = 0;
 
   static inline const char* name = "db_actor";
+
+  /// A v7 id later than every one before it from this actor: the wall
+  /// millisecond, or the last one's with the next sequence number.
+  uuid next_log_id() {
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    if (now > id_ms) {
+      id_ms = now;
+      id_seq = 0;
+    } else if (++id_seq > 0x0fff) {
+      ++id_ms;  // 4,096 rows in one millisecond: borrow the next
+      id_seq = 0;
+    }
+    auto random = [this] { return id_rng.next(); };
+    return make_uuid_v7(id_ms, id_seq, random);
+  }
 
   std::size_t pending() const { return attempts.size() + progress.size(); }
 
@@ -138,6 +162,7 @@ db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> 
   return {
       [self](ping_atom) -> bool { return self->state.st->ping(); },
       [self, after_add](attempt_row& row) {
+        if (row.id.is_nil()) row.id = self->state.next_log_id();
         self->state.attempts.push_back(std::move(row));
         after_add();
       },

@@ -49,6 +49,9 @@ struct task_record {
 
 /// One task_logs row, as the actors produce it.
 struct attempt_row {
+  /// Set by the db_actor when the row reaches it: time-ordered (v7), and kept
+  /// across retried writes, so a batch written twice is stored once.
+  uuid id;
   uuid task_id;
   uuid tenant_id;
   instant scheduled_for{};

@@ -37,6 +37,23 @@ uuid make_uuid_v4(Rng& rng) {
   return u;
 }
 
+/// A version-7 uuid (RFC 9562): `unix_ms` in the first 48 bits, then `seq`
+/// (12 bits, for order within one millisecond), then 62 random bits from
+/// `rng`. Ids made later sort later, so a btree over them grows at its end
+/// instead of splitting pages all over (task_logs primary key).
+template <class Rng>
+uuid make_uuid_v7(std::int64_t unix_ms, std::uint16_t seq, Rng& rng) {
+  uuid u;
+  const auto ms = static_cast<std::uint64_t>(unix_ms);
+  for (int i = 0; i < 6; ++i) u.bytes[i] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
+  u.bytes[6] = static_cast<std::uint8_t>(0x70 | ((seq >> 8) & 0x0f));
+  u.bytes[7] = static_cast<std::uint8_t>(seq & 0xff);
+  std::uint64_t r = rng();
+  for (int i = 8; i < 16; ++i) u.bytes[i] = static_cast<std::uint8_t>(r >> (8 * (i - 8)));
+  u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3f) | 0x80);
+  return u;
+}
+
 }  // namespace taskhook
 
 template <>

@@ -17,10 +17,16 @@ namespace {
 /// spawned with, so a draining old actor cannot undo a change made through the API.
 constexpr const char* write_batch_sql = R"sql(
 WITH ins AS (
-  INSERT INTO task_logs (task_id, tenant_id, scheduled_for, execution_time, status,
+  INSERT INTO task_logs (id, task_id, tenant_id, scheduled_for, execution_time, status,
                          retry_count, http_status, duration_ms, message, trigger)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[],
-                       $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[])
+  SELECT COALESCE(l.id, gen_random_uuid()), l.task_id, l.tenant_id, l.scheduled_for,
+         l.execution_time, l.status, l.retry_count, l.http_status, l.duration_ms, l.message,
+         l.trigger
+  FROM unnest($18::uuid[], $1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[],
+              $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[])
+       AS l(id, task_id, tenant_id, scheduled_for, execution_time, status, retry_count,
+            http_status, duration_ms, message, trigger)
+  ON CONFLICT (id) DO NOTHING
   RETURNING 1
 ), upd AS (
   UPDATE tasks t SET
@@ -106,9 +112,14 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
   auto add_time = [&time_buf](pg_array& to, const std::optional<instant>& t) {
     t ? to.add(format_iso_ms(*t, time_buf)) : to.add_null();
   };
-  pg_array task_ids, tenant_ids, scheduled, executed, statuses, retries, http, durations,
-      messages, triggers;
+  pg_array log_ids, task_ids, tenant_ids, scheduled, executed, statuses, retries, http,
+      durations, messages, triggers;
   for (const auto& a : attempts) {
+    // A row without an id (not from the db_actor) gets a random one.
+    if (a.id.is_nil())
+      log_ids.add_null();
+    else
+      log_ids.add(a.id.write(id_buf));
     task_ids.add(a.task_id.write(id_buf));
     tenant_ids.add(a.tenant_id.write(id_buf));
     scheduled.add(format_iso_ms(a.scheduled_for, time_buf));
@@ -136,7 +147,7 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
   params args{task_ids.str(), tenant_ids.str(), scheduled.str(), executed.str(), statuses.str(),
               retries.str(),  http.str(),       durations.str(), messages.str(), triggers.str(),
               ids.str(),      revisions.str(),  set_next.str(),  next_runs.str(), last_runs.str(),
-              new_status.str(), reasons.str()};
+              new_status.str(), reasons.str(), log_ids.str()};
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto* c = session_.get();

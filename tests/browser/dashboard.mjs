@@ -156,7 +156,7 @@ const leaks = [];
 const keyless = [];
 const pageErrors = [];
 function watch(page, label) {
-  page.setDefaultTimeout(10000);
+  page.setDefaultTimeout(20000);
   page.on('request', (req) => {
     const url = req.url();
     for (const k of [KEY, WRONG_KEY]) if (url.includes(k) || url.includes(encodeURIComponent(k))) leaks.push(url);
@@ -294,8 +294,8 @@ try {
   await check('toggle: Pause turns the row INACTIVE at once, and the API agrees', async () => {
     const r = row(page, created.second.id);
     await r.locator('button[data-action="toggle"]').click();
-    await r.locator('.c-status [data-status="INACTIVE"]').waitFor({ timeout: 5000 });
-    await page.locator('.toast', { hasText: 'is paused' }).waitFor({ timeout: 5000 });
+    await r.locator('.c-status [data-status="INACTIVE"]').waitFor({ timeout: 15000 });
+    await page.locator('.toast', { hasText: 'is paused' }).waitFor({ timeout: 15000 });
     const t = (await api('GET', `/api/tasks/${created.second.id}`)).body;
     assert(t.status === 'INACTIVE', `the API says ${t.status}`);
     assert(await r.locator('button[data-action="run"]').isDisabled(), 'Run now stays enabled on a paused task');
@@ -304,7 +304,7 @@ try {
   await check('toggle: Resume turns it ACTIVE again, and the API agrees', async () => {
     const r = row(page, created.second.id);
     await r.locator('button[data-action="toggle"]', { hasText: 'Resume' }).click();
-    await r.locator('.c-status [data-status="ACTIVE"]').waitFor({ timeout: 5000 });
+    await r.locator('.c-status [data-status="ACTIVE"]').waitFor({ timeout: 15000 });
     const t = (await api('GET', `/api/tasks/${created.second.id}`)).body;
     assert(t.status === 'ACTIVE', `the API says ${t.status}`);
   });
@@ -312,7 +312,7 @@ try {
   await check('run now: the hourly task fires once, and its result shows in the row', async () => {
     const r = row(page, created.hourly.id);
     await r.locator('button[data-action="run"]').click();
-    await page.locator('.toast', { hasText: 'Run started' }).waitFor({ timeout: 5000 });
+    await page.locator('.toast', { hasText: 'Run started' }).waitFor({ timeout: 15000 });
     const log = await until('a manual log row in the API', async () => {
       const res = await api('GET', `/api/tasks/${created.hourly.id}/logs?limit=5`);
       return res.body && res.body.data.find((l) => l.trigger === 'manual');
@@ -332,15 +332,15 @@ try {
       clicked = await button.evaluate((b) => { if (b.disabled) return false; b.click(); return true; });
       if (!clicked) { // a poll came first: undo and try again
         await api('POST', `/api/tasks/${created.hourly.id}/toggle`);
-        await r.locator('.c-status [data-status="ACTIVE"]').waitFor({ timeout: 10000 });
+        await r.locator('.c-status [data-status="ACTIVE"]').waitFor({ timeout: 20000 });
       }
     }
     assert(clicked, 'the page refreshed before every click');
     const toast = page.locator('.toast.error');
-    await toast.waitFor({ timeout: 5000 });
+    await toast.waitFor({ timeout: 15000 });
     const text = (await toast.innerText()).replace(/\s+/g, ' ');
     await api('POST', `/api/tasks/${created.hourly.id}/toggle`);
-    await r.locator('.c-status [data-status="ACTIVE"]').waitFor({ timeout: 10000 });
+    await r.locator('.c-status [data-status="ACTIVE"]').waitFor({ timeout: 20000 });
     return text.slice(0, 90);
   });
 
@@ -399,11 +399,11 @@ try {
 
   await check('task page: toggle and run buttons work', async () => {
     await page.locator('.task-head button[data-action="toggle"]', { hasText: 'Pause' }).click();
-    await page.locator('.task-head [data-status="INACTIVE"]').waitFor({ timeout: 5000 });
+    await page.locator('.task-head [data-status="INACTIVE"]').waitFor({ timeout: 15000 });
     await page.locator('.task-head button[data-action="toggle"]', { hasText: 'Resume' }).click();
-    await page.locator('.task-head [data-status="ACTIVE"]').waitFor({ timeout: 5000 });
+    await page.locator('.task-head [data-status="ACTIVE"]').waitFor({ timeout: 15000 });
     await page.locator('.task-head button[data-action="run"]').click();
-    await page.locator('.toast', { hasText: 'Run started' }).waitFor({ timeout: 5000 });
+    await page.locator('.toast', { hasText: 'Run started' }).waitFor({ timeout: 15000 });
     const t = (await api('GET', `/api/tasks/${created.second.id}`)).body;
     assert(t.status === 'ACTIVE', `the API says ${t.status}`);
   });
