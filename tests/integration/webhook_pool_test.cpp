@@ -382,14 +382,17 @@ TEST_CASE("an exhausted bucket paces its webhook and no other", "[webhook]") {
   // The other webhook went first, unhindered.
   CHECK(reqs[1].target.starts_with("/api/webhooks/2/"));
   CHECK(out.get(3).paced_for == 0ms);
-  CHECK(reqs[1].arrived_steady - reqs[0].arrived_steady < 250ms);
+  // Held, it would have arrived at least 300 ms after the first.
+  CHECK(reqs[1].arrived_steady - reqs[0].arrived_steady < 300ms);
   // The same webhook waited out the bucket's reset, measured at the receiver.
   CHECK(reqs[2].target.starts_with("/api/webhooks/1/"));
   CHECK(reqs[2].arrived_steady - reqs[0].arrived_steady >= 300ms);
   auto paced = out.get(2);
   CHECK(paced.http_status == 204);
   CHECK(paced.paced_for > 200ms);
-  CHECK(paced.paced_for <= 300ms);
+  // Held for the bucket's reset, not for a guessed second; the margin is for a
+  // busy machine waking the worker late (this bound failed once at 300 ms).
+  CHECK(paced.paced_for < 900ms);
 }
 
 TEST_CASE("a 429 closes the bucket for its Retry-After", "[webhook]") {
