@@ -41,10 +41,33 @@ std::string_view format_iso_ms(instant t, iso_ms_buffer& out) {
   const std::int64_t ms = ms_total - day * 86'400'000;
   const civil::date_parts date = civil::civil_from_days(day);
   char* buf = out.text;
-  // Years outside 0..9999 get ISO 8601's expanded form (sign, at least five digits)
-  // rather than a misleading four-digit field.
-  const char* year_format = (date.year >= 0 && date.year <= 9999) ? "%04lld" : "%+06lld";
-  int n = std::snprintf(buf, sizeof out.text, year_format, static_cast<long long>(date.year));
+  int n = 0;
+  if (date.year >= 0 && date.year <= 9999) {
+    // The common case by hand: snprintf cost ~1,800 instructions a call, and
+    // the db batch formats four times per delivery (callgrind: 11 % of all).
+    auto put = [&](unsigned v, int digits) {
+      for (int i = digits - 1; i >= 0; --i, v /= 10) buf[n + i] = static_cast<char>('0' + v % 10);
+      n += digits;
+    };
+    put(static_cast<unsigned>(date.year), 4);
+    buf[n++] = '-';
+    put(date.month, 2);
+    buf[n++] = '-';
+    put(date.day, 2);
+    buf[n++] = 'T';
+    put(static_cast<unsigned>(ms / 3'600'000), 2);
+    buf[n++] = ':';
+    put(static_cast<unsigned>(ms / 60'000 % 60), 2);
+    buf[n++] = ':';
+    put(static_cast<unsigned>(ms / 1000 % 60), 2);
+    buf[n++] = '.';
+    put(static_cast<unsigned>(ms % 1000), 3);
+    buf[n++] = 'Z';
+    return std::string_view(buf, static_cast<std::size_t>(n));
+  }
+  // Years outside 0..9999 get ISO 8601's expanded form (sign, at least five
+  // digits) rather than a misleading four-digit field.
+  n = std::snprintf(buf, sizeof out.text, "%+06lld", static_cast<long long>(date.year));
   n += std::snprintf(buf + n, sizeof out.text - static_cast<std::size_t>(n),
                      "-%02u-%02uT%02d:%02d:%02d.%03dZ", date.month, date.day,
                      static_cast<int>(ms / 3'600'000), static_cast<int>(ms / 60'000 % 60),

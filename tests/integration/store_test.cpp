@@ -33,6 +33,7 @@ TEST_CASE("a retried batch is stored once; rows keep the ids they were given", "
     r.message = "204 No Content";
   }
   rows[2].id = uuid{};  // not from the db_actor: PostgreSQL makes one
+  rows[1].message = R"(500 {"message": "say \"hi\"", "path": "C:\dir\"}, NULL)";
 
   std::string err;
   REQUIRE(store.write_batch(rows, {}, err) == write_status::ok);
@@ -41,4 +42,7 @@ TEST_CASE("a retried batch is stored once; rows keep the ids they were given", "
   CHECK(query(db.url(), "SELECT count(*) FROM task_logs")[0][0] == "4");
   CHECK(query(db.url(), "SELECT count(*) FROM task_logs WHERE id = '" + rows[0].id.str() +
                             "'")[0][0] == "1");
+  // Quotes, backslashes, braces and the word NULL survive the array literal.
+  CHECK(query(db.url(), "SELECT message FROM task_logs WHERE id = '" + rows[1].id.str() +
+                            "'")[0][0] == rows[1].message);
 }

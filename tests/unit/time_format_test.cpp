@@ -110,3 +110,19 @@ TEST_CASE("parse_iso8601 accepts leap days that exist", "[time_format]") {
   CHECK(parse_iso8601("0000-01-01T00:00:00Z"));
   CHECK(parse_iso8601("9999-12-31T23:59:59.999Z") == from_ms(253'402'300'799'999));
 }
+
+TEST_CASE("format_iso_ms round-trips through parse_iso8601 across years 0-9999",
+          "[time_format]") {
+  std::uint64_t x = 0x2545f4914f6cdd1dull;
+  const std::int64_t lo = -62'167'219'200'000;  // 0000-01-01
+  const std::int64_t hi = 253'402'300'799'999;  // 9999-12-31T23:59:59.999
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    auto ms = lo + static_cast<std::int64_t>(x % static_cast<std::uint64_t>(hi - lo + 1));
+    auto text = format_iso_ms(from_ms(ms));
+    REQUIRE(text.size() == 24);
+    auto back = taskhook::parse_iso8601(text);
+    REQUIRE(back);
+    REQUIRE(back->time_since_epoch().count() == ms);
+  }
+}
