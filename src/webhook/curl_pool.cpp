@@ -1,7 +1,10 @@
 #include "webhook/curl_pool.hpp"
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -76,6 +79,9 @@ class curl_pool::worker {
     headers_.reset(headers);
     if (!multi_ || !share_ || !headers_)
       throw std::runtime_error("libcurl: cannot create a multi or share handle");
+    // Wakes the worker at a held request's instant to the microsecond; without
+    // it the millisecond poll timeout still does, up to a millisecond late.
+    held_timer_ = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
     // Only this worker's thread uses the share, so it needs no lock callbacks.
     curl_share_setopt(share_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(max_active_));
@@ -90,6 +96,7 @@ class curl_pool::worker {
 
   ~worker() {
     join();
+    if (held_timer_ >= 0) ::close(held_timer_);
     // Only after a failed run(): easy handles must leave the multi before either goes.
     for (transfer* t : running_) curl_multi_remove_handle(multi_.get(), t->easy());
   }
@@ -238,9 +245,33 @@ class curl_pool::worker {
       if (stopping) wake = std::min(wake, deadline);
       // Round up: waking a little early would only spin until the deadline.
       auto wait = std::chrono::ceil<milliseconds>(std::max(wake - now, steady::duration{0}));
-      curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(wait.count()), nullptr);
+      curl_waitfd extra{held_timer_, CURL_WAIT_POLLIN, 0};
+      if (held_timer_ >= 0) arm_held_timer(next_held);
+      curl_multi_poll(multi_.get(), held_timer_ >= 0 ? &extra : nullptr, held_timer_ >= 0 ? 1 : 0,
+                      static_cast<int>(wait.count()), nullptr);
+      if (extra.revents != 0) {
+        std::uint64_t expirations = 0;
+        (void)!::read(held_timer_, &expirations, sizeof expirations);
+      }
     }
     sync_paced();
+  }
+
+  /// Points the timerfd at the next held request's instant (the wall clock's,
+  /// as not_before is), or disarms it.
+  void arm_held_timer(std::optional<instant> at) {
+    if (at == held_timer_at_) return;
+    held_timer_at_ = at;
+    itimerspec spec{};
+    if (at) {
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    at.value_or(instant{}).time_since_epoch())
+                    .count();
+      spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+      spec.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+      if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
+    }
+    timerfd_settime(held_timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
   }
 
   /// Starts what the pacer let go, as far as free slots allow, oldest first.
@@ -407,6 +438,8 @@ class curl_pool::worker {
 
   // Declared before transfers_, so the easy handles are cleaned up first.
   std::unique_ptr<CURLM, multi_cleanup> multi_;
+  int held_timer_ = -1;  // timerfd (CLOCK_REALTIME) for the next held request
+  std::optional<instant> held_timer_at_;
   std::unique_ptr<CURLSH, share_cleanup> share_;
   std::unique_ptr<curl_slist, slist_cleanup> headers_;
   transfer_settings settings_;
