@@ -406,9 +406,10 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
   std::size_t id_at = path_at == std::string::npos
                           ? std::string::npos
                           : s.def->webhook_url.find("/" + target->id + "/", path_at);
+  // url() sends base + the URL from path_at on: right when the parsed path is
+  // the URL's own suffix.
   if (target && (id_at == std::string::npos || s.def->webhook_url.size() > 0xffff ||
-                 delivery_url(s.rt->discord_api_base, *target) !=
-                     s.rt->discord_api_base + s.def->webhook_url.substr(path_at) + "?wait=true"))
+                 path_at + target->path.size() != s.def->webhook_url.size()))
     target = error{"not a path this version can send to"};
   if (!compiled || s.zone == nullptr || !target) {
     std::string why = !compiled ? "schedule: " + compiled.error_message()
