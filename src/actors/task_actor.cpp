@@ -438,12 +438,27 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
         auto& s = self->state;
         if (s.draining) return make_error(actor_error::draining);
         const instant now = s.now();
+        // A scheduled fire handed over ahead but not yet due has not started:
+        // take it back and decide it at its instant, as without the lead.
+        std::optional<instant> put_back;
+        if (s.run && s.run->held_ticket != 0 && now < s.run->scheduled_for) {
+          const instant due = s.run->scheduled_for;
+          if (withdraw_held(self)) {
+            --s.runs;
+            s.next_fire = due;
+            put_back = due;
+          }
+        }
         if (s.run)
           record_skip(self, now, run_trigger::manual,
                       "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
                           " is still in progress");
         else
           start_run(self, now, run_trigger::manual);
+        if (put_back) {
+          persist_next_run(self);
+          arm(self, true);
+        }
         return now;
       },
       [self](get_atom) -> task_snapshot {

@@ -488,3 +488,79 @@ TEST_CASE("a fire whose task is busy at the lead is decided at its instant",
     CHECK(skipped[0].execution_time == at("2026-01-01T00:00:20.000Z"));
   }
 }
+
+TEST_CASE("run now while a fire is prepared ahead runs now; the fire is decided at its instant",
+          "[task_actor][lead][manual]") {
+  supervised f(at("2026-01-01T00:00:03.000Z"));
+  f.rt->fire_lead = 250ms;
+  auto task = make_task("*/10 * * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:09.800Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  REQUIRE(f.sink.requests[0].held);
+
+  auto t = f.run_now(task.id);
+  REQUIRE(static_cast<bool>(t));
+  CHECK(*t == at("2026-01-01T00:00:09.800Z"));
+  REQUIRE(f.sink.requests.size() == 2);
+  CHECK(f.sink.requests[0].cancelled);  // taken back: it was not due
+  CHECK_FALSE(f.sink.requests[1].req.not_before.has_value());  // the manual run goes now
+  auto snap = f.snapshot(task.id);
+  REQUIRE(static_cast<bool>(snap));
+  CHECK(snap->task.next_run_at == at("2026-01-01T00:00:10.000Z"));
+  CHECK(snap->runs == 1);
+
+  SECTION("manual run done before the instant: the fire goes out at the instant") {
+    f.respond(1, 204);
+    f.advance_to(at("2026-01-01T00:00:09.999Z"));
+    REQUIRE(f.sink.requests.size() == 2);
+    f.advance(1ms);
+    REQUIRE(f.sink.requests.size() == 3);
+    CHECK(f.sink.requests[2].at == at("2026-01-01T00:00:10.000Z"));
+    f.respond(2, 204);
+    f.flush();
+    auto ok = f.rows_with(attempt_status::success);
+    REQUIRE(ok.size() == 2);
+    CHECK(ok[0].trigger == run_trigger::manual);
+    CHECK(ok[0].scheduled_for == at("2026-01-01T00:00:09.800Z"));
+    CHECK(ok[1].trigger == run_trigger::schedule);
+    CHECK(ok[1].scheduled_for == at("2026-01-01T00:00:10.000Z"));
+    CHECK(f.rows_with(attempt_status::skipped).empty());
+    CHECK(f.metrics.tasks.fires_schedule.load() == 1);
+    CHECK(f.metrics.tasks.fires_manual.load() == 1);
+  }
+  SECTION("manual run still out at the instant: that fire is SKIPPED") {
+    f.advance_to(at("2026-01-01T00:00:10.000Z"));
+    CHECK(f.sink.requests.size() == 2);
+    f.respond(1, 204);
+    f.flush();
+    auto skipped = f.rows_with(attempt_status::skipped);
+    REQUIRE(skipped.size() == 1);
+    CHECK(skipped[0].scheduled_for == at("2026-01-01T00:00:10.000Z"));
+    // ... and the schedule goes on from there, prepared ahead again.
+    f.advance_to(at("2026-01-01T00:00:19.750Z"));
+    REQUIRE(f.sink.requests.size() == 3);
+    CHECK(*f.sink.requests[2].req.not_before == at("2026-01-01T00:00:20.000Z"));
+  }
+}
+
+TEST_CASE("run now after a prepared fire was sent is SKIPPED: that run is in progress",
+          "[task_actor][lead][manual]") {
+  supervised f(at("2026-01-01T00:00:03.000Z"));
+  f.rt->fire_lead = 250ms;
+  auto task = make_task("*/10 * * * * *");
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T00:00:10.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  f.sink.send_held();
+  auto t = f.run_now(task.id);
+  REQUIRE(static_cast<bool>(t));
+  CHECK(f.sink.requests.size() == 1);
+  CHECK_FALSE(f.sink.requests[0].cancelled);
+  f.respond(0, 204);
+  f.flush();
+  auto skipped = f.rows_with(attempt_status::skipped);
+  REQUIRE(skipped.size() == 1);
+  CHECK(skipped[0].trigger == run_trigger::manual);
+  CHECK(f.rows_with(attempt_status::success).size() == 1);
+}
