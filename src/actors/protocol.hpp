@@ -75,7 +75,8 @@ enum class start_mode : std::uint8_t {
 
 /// What a task actor knows about itself; answers reads without the database.
 struct task_snapshot {
-  task_record task;                     ///< with next_run_at as the actor has it
+  std::optional<instant> next_run_at;   ///< as the actor has it (ahead of the row)
+  std::optional<instant> last_run_at;
   bool in_flight = false;               ///< a run is being delivered or retried
   int attempt = 0;                      ///< retry_count of the current attempt
   std::optional<instant> run_scheduled_for;

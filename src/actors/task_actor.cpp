@@ -29,17 +29,10 @@ struct run_state {
 
 struct task_state {
   std::shared_ptr<const task_runtime> rt;
-  /// The definition, shared with the supervisor: one copy per task.
-  std::shared_ptr<const task_record> def;
+  /// The compiled definition, shared with the supervisor: one copy per task.
+  std::shared_ptr<const task_def> def;
   std::optional<instant> persisted_next;  ///< next_run_at as last written
   std::optional<instant> last_run;        ///< last_run_at as last written
-  cron::schedule sched;
-  const date::time_zone* zone = nullptr;
-  /// Where the send goes, as offsets into def->webhook_url rather than copies
-  /// (a million tasks): the path `/api/webhooks/{id}/{token}` and the id.
-  std::uint16_t path_at = 0;
-  std::uint16_t id_at = 0;
-  std::uint16_t id_len = 0;
   bool draining = false;
   jitter_rng rng{0};
   std::uint64_t generation = 0;
@@ -73,10 +66,10 @@ struct task_state {
 
   task_metrics* metrics() const { return rt->metrics ? &rt->metrics->tasks : nullptr; }
   /// The webhook id: whose Discord rate-limit bucket applies.
-  std::string rate_key() const { return def->webhook_url.substr(id_at, id_len); }
+  std::string rate_key() const { return std::string(def->webhook_id()); }
   /// DISCORD_API_BASE + the webhook's path + `?wait=true`.
   std::string url() const {
-    std::string_view path = std::string_view(def->webhook_url).substr(path_at);
+    const std::string& path = def->path;
     std::string out;
     out.reserve(rt->discord_api_base.size() + path.size() + 10);
     out.append(rt->discord_api_base).append(path).append("?wait=true");
@@ -242,14 +235,14 @@ void on_fire(task_ptr self, std::uint64_t generation) {
     } else {
       // Prepared ahead: the sink sends it at fire_time.
       start_run(self, fire_time, run_trigger::schedule, true);
-      s.next_fire = cron::next_fire_after(s.sched, fire_time, s.zone);
+      s.next_fire = cron::next_fire_after(s.def->sched, fire_time, s.def->zone);
       persist_next_run(self);
       arm(self);
     }
     return;
   }
   // Fires that passed while this actor could not keep up are skipped, visibly.
-  auto next = cron::next_fire_after(s.sched, fire_time, s.zone);
+  auto next = cron::next_fire_after(s.def->sched, fire_time, s.def->zone);
   int behind = 0;
   instant first_behind{};
   instant last_behind{};
@@ -257,9 +250,9 @@ void on_fire(task_ptr self, std::uint64_t generation) {
     if (behind == 0) first_behind = *next;
     last_behind = *next;
     ++behind;
-    next = cron::next_fire_after(s.sched, *next, s.zone);
+    next = cron::next_fire_after(s.def->sched, *next, s.def->zone);
   }
-  if (behind_count_cap <= behind) next = cron::next_fire_after(s.sched, now, s.zone);
+  if (behind_count_cap <= behind) next = cron::next_fire_after(s.def->sched, now, s.def->zone);
   s.next_fire = next;
 
   if (s.run) {
@@ -371,7 +364,7 @@ void start(task_ptr self, start_mode mode) {
   auto& s = self->state;
   const instant now = s.now();
   if (mode == start_mode::resume) {
-    auto plan = plan_misfire(s.sched, s.zone, s.persisted_next, now, s.rt->misfire_grace);
+    auto plan = plan_misfire(s.def->sched, s.def->zone, s.persisted_next, now, s.rt->misfire_grace);
     if (plan.skipped > 0)
       record_skip(self, plan.skipped_first, run_trigger::misfire,
                   std::string("skipped ") + (plan.skipped_capped ? "at least " : "") +
@@ -381,48 +374,23 @@ void start(task_ptr self, start_mode mode) {
     s.next_fire = plan.next;
     if (plan.run) start_run(self, *plan.run, run_trigger::misfire);
   } else {
-    s.next_fire = cron::next_fire_after(s.sched, now, s.zone);
+    s.next_fire = cron::next_fire_after(s.def->sched, now, s.def->zone);
   }
   persist_next_run(self);
   arm(self);
 }
 
 task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const task_runtime> rt,
-                                          std::shared_ptr<const task_record> task,
+                                          std::shared_ptr<const task_def> def, task_times times,
                                           start_mode mode) {
   auto& s = self->state;
   s.rt = std::move(rt);
-  s.def = std::move(task);
-  s.persisted_next = s.def->next_run_at;
-  s.last_run = s.def->last_run_at;
+  s.def = std::move(def);
+  s.persisted_next = times.next_run_at;
+  s.last_run = times.last_run_at;
   s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.def->id));
   add(&task_metrics::actors, s, 1);
-
-  auto compiled = cron::parse(s.def->schedule);
-  s.zone = find_zone(s.def->timezone);
-  auto target = parse_webhook_url(s.def->webhook_url);
-  // The API validates all three; a row that fails here was changed behind its back.
-  std::size_t path_at = target ? s.def->webhook_url.rfind(target->path) : std::string::npos;
-  std::size_t id_at = path_at == std::string::npos
-                          ? std::string::npos
-                          : s.def->webhook_url.find("/" + target->id + "/", path_at);
-  // url() sends base + the URL from path_at on: right when the parsed path is
-  // the URL's own suffix.
-  if (target && (id_at == std::string::npos || s.def->webhook_url.size() > 0xffff ||
-                 path_at + target->path.size() != s.def->webhook_url.size()))
-    target = error{"not a path this version can send to"};
-  if (!compiled || s.zone == nullptr || !target) {
-    std::string why = !compiled ? "schedule: " + compiled.error_message()
-                      : s.zone == nullptr ? "timezone: unknown zone \"" + s.def->timezone + "\""
-                                          : "webhookUrl: " + target.error_message();
-    fail_task(self, why);  // quits: the behavior below never runs
-  } else {
-    s.sched = *compiled;
-    s.path_at = static_cast<std::uint16_t>(path_at);
-    s.id_at = static_cast<std::uint16_t>(id_at + 1);
-    s.id_len = static_cast<std::uint16_t>(target->id.size());
-    start(self, mode);
-  }
+  start(self, mode);
   if (auto* m = s.metrics()) m->initialized.fetch_add(1, std::memory_order_relaxed);
 
   return {
@@ -464,9 +432,8 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
       [self](get_atom) -> task_snapshot {
         auto& s = self->state;
         task_snapshot snap;
-        snap.task = *s.def;
-        snap.task.next_run_at = s.next_fire;
-        snap.task.last_run_at = s.last_run;
+        snap.next_run_at = s.next_fire;
+        snap.last_run_at = s.last_run;
         snap.in_flight = s.run && s.run->in_flight;
         if (s.run) {
           snap.attempt = s.run->attempt;
@@ -490,9 +457,35 @@ task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const t
 
 }  // namespace
 
+expected<task_def> compile_task(const task_record& task) {
+  auto compiled = cron::parse(task.schedule);
+  if (!compiled) return error{"schedule: " + compiled.error_message()};
+  const date::time_zone* zone = find_zone(task.timezone);
+  if (zone == nullptr) return error{"timezone: unknown zone \"" + task.timezone + "\""};
+  auto target = parse_webhook_url(task.webhook_url);
+  if (!target) return error{"webhookUrl: " + target.error_message()};
+  const std::size_t id_at = target->path.find("/" + target->id + "/");
+  if (id_at == std::string::npos || target->path.size() > 0xffff)
+    return error{"webhookUrl: not a path this version can send to"};
+  task_def def;
+  def.id = task.id;
+  def.tenant_id = task.tenant_id;
+  def.revision = task.revision;
+  def.max_retry = task.max_retry;
+  def.id_at = static_cast<std::uint16_t>(id_at + 1);
+  def.id_len = static_cast<std::uint16_t>(target->id.size());
+  def.zone = zone;
+  def.sched = *compiled;
+  def.path = std::move(target->path);
+  def.path.shrink_to_fit();
+  def.payload = task.payload;
+  return def;
+}
+
 task_actor_type spawn_task_actor(caf::local_actor* parent, std::shared_ptr<const task_runtime> rt,
-                                 std::shared_ptr<const task_record> task, start_mode mode) {
-  return parent->spawn<caf::monitored>(task_actor, std::move(rt), std::move(task), mode);
+                                 std::shared_ptr<const task_def> def, task_times times,
+                                 start_mode mode) {
+  return parent->spawn<caf::monitored>(task_actor, std::move(rt), std::move(def), times, mode);
 }
 
 }  // namespace taskhook

@@ -14,6 +14,7 @@
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "core/clock.hpp"
+#include "core/cron.hpp"
 
 namespace taskhook {
 
@@ -36,9 +37,42 @@ struct task_runtime {
   std::uint64_t seed = 0;  ///< jitter seed; each task mixes in its id
 };
 
+/// What a task actor runs from: the parts of a task a fire needs, compiled
+/// once and shared with the supervisor, which restarts a crashed actor from it.
+/// Not the whole task_record (name, time stamps, schedule text): a million of
+/// these are kept.
+struct task_def {
+  uuid id;
+  uuid tenant_id;
+  std::int64_t revision = 0;
+  int max_retry = 0;
+  std::uint16_t id_at = 0;   ///< the webhook id within `path`
+  std::uint16_t id_len = 0;
+  const date::time_zone* zone = nullptr;
+  cron::schedule sched;
+  /// `/api/webhooks/{id}/{token}`, appended to DISCORD_API_BASE. Secret.
+  std::string path;
+  std::shared_ptr<const std::string> payload;  ///< shared with the record, never copied
+
+  /// Whose Discord rate-limit bucket applies.
+  std::string_view webhook_id() const { return std::string_view(path).substr(id_at, id_len); }
+};
+
+/// Compiles a stored task for its actor, or says which field cannot be run
+/// (`schedule: …`, `timezone: …`, `webhookUrl: …`). The API validates all of
+/// them, so a failure means the row was changed behind its back.
+expected<task_def> compile_task(const task_record& task);
+
+/// The run bookkeeping a task actor starts from (the row's last values).
+struct task_times {
+  std::optional<instant> next_run_at;
+  std::optional<instant> last_run_at;
+};
+
 /// Spawns a task actor for an ACTIVE task, monitored by `parent`.
 task_actor_type spawn_task_actor(caf::local_actor* parent,
                                  std::shared_ptr<const task_runtime> rt,
-                                 std::shared_ptr<const task_record> task, start_mode mode);
+                                 std::shared_ptr<const task_def> def, task_times times,
+                                 start_mode mode);
 
 }  // namespace taskhook

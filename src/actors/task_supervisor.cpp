@@ -10,7 +10,7 @@ namespace {
 
 struct entry {
   task_actor_type actor;
-  std::shared_ptr<const task_record> task;  ///< shared with the actor
+  std::shared_ptr<const task_def> def;  ///< shared with the actor
   /// Recent crash times, made on the first crash: most tasks never crash, and
   /// a million entries would each carry an empty vector.
   std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
@@ -31,9 +31,9 @@ struct supervisor_state {
 
 using sup_ptr = supervisor_type::stateful_pointer<supervisor_state>;
 
-void spawn_for(sup_ptr self, entry& e, start_mode mode) {
-  e.actor = spawn_task_actor(self, self->state.rt, e.task, mode);
-  (*self->state.by_addr)[e.actor->address()] = e.task->id;
+void spawn_for(sup_ptr self, entry& e, task_times times, start_mode mode) {
+  e.actor = spawn_task_actor(self, self->state.rt, e.def, times, mode);
+  (*self->state.by_addr)[e.actor->address()] = e.def->id;
 }
 
 /// Asks the old actor to finish its attempt in flight and quit; its exit is no
@@ -71,7 +71,7 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
     if (s.log) s.log->error("task={} {}", id.str(), why);
     task_progress p;
     p.task_id = id;
-    p.revision = e.task->revision;
+    p.revision = e.def->revision;
     p.set_next_run = true;
     p.status = task_status::failed;
     p.status_reason = why;
@@ -82,7 +82,7 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
   ++s.stats.restarts;
   if (s.rt->metrics) s.rt->metrics->tasks.restarts.fetch_add(1, std::memory_order_relaxed);
   if (s.log) s.log->warn("task={} actor crashed ({}), restarting", id.str(), reason);
-  spawn_for(self, e, start_mode::fresh);
+  spawn_for(self, e, {}, start_mode::fresh);
 }
 
 supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const task_runtime> rt,
@@ -106,10 +106,22 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           s.tasks.erase(it);
         }
         if (task.status != task_status::active) return true;
-        auto id = task.id;
-        auto& e = s.tasks[id];
-        e.task = std::make_shared<const task_record>(std::move(task));
-        spawn_for(self, e, mode);
+        auto def = compile_task(task);
+        if (!def) {
+          // Never runs: FAILED with the reason, as a task that fails for good.
+          if (s.log) s.log->error("task={} failed: {}", task.id.str(), def.error_message());
+          task_progress p;
+          p.task_id = task.id;
+          p.revision = task.revision;
+          p.set_next_run = true;
+          p.status = task_status::failed;
+          p.status_reason = def.error_message();
+          self->send(s.rt->db, std::move(p));
+          return true;
+        }
+        auto& e = s.tasks[task.id];
+        e.def = std::make_shared<const task_def>(std::move(*def));
+        spawn_for(self, e, {task.next_run_at, task.last_run_at}, mode);
         return true;
       },
       [self](remove_atom, const uuid& id) -> bool {
@@ -122,7 +134,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
       },
       [self](run_now_atom, const uuid& id, const uuid& tenant) -> caf::result<instant> {
         auto it = self->state.tasks.find(id);
-        if (it == self->state.tasks.end() || it->second.task->tenant_id != tenant)
+        if (it == self->state.tasks.end() || it->second.def->tenant_id != tenant)
           return make_error(actor_error::no_such_task);
         return self->delegate(it->second.actor, run_now_atom::value);
       },

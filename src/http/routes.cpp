@@ -197,8 +197,8 @@ void get_task(api& a, const request_context& ctx, const Rest::Request& req,
               self->request(a.tasks.shard_for(id), actor_timeout, get_atom::value, id)
                   .then(
                       [d, finish](task_snapshot& snap) mutable {
-                        d.task.next_run_at = snap.task.next_run_at;
-                        if (snap.task.last_run_at) d.task.last_run_at = snap.task.last_run_at;
+                        d.task.next_run_at = snap.next_run_at;
+                        if (snap.last_run_at) d.task.last_run_at = snap.last_run_at;
                         finish(d);
                       },
                       [d, finish](caf::error&) { finish(d); });

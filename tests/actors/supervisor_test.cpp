@@ -98,6 +98,38 @@ TEST_CASE("five crashes in 60 s and the task is given up on as FAILED", "[superv
   f.run();
 }
 
+TEST_CASE("a stored task that cannot run is marked FAILED with the field, not spawned",
+          "[supervisor]") {
+  actor_fixture f;
+  auto sup = spawn_task_supervisor(f.sys, f.rt);
+  auto zone = make_task("* * * * * *");
+  zone.timezone = "Mars/Olympus_Mons";
+  auto schedule = make_task("* * * * * *");
+  schedule.schedule = "61 * * * *";
+  auto url = make_task("* * * * * *");
+  url.webhook_url = "http://discord.com/api/webhooks/1/x";
+  for (const auto* t : {&zone, &schedule, &url})
+    caf::anon_send(sup, upsert_atom::value, *t, start_mode::resume);
+  f.run();
+  for (const auto* t : {&zone, &schedule, &url}) CHECK_FALSE(ok(lookup(f, sup, t->id)));
+  CHECK(stats(f, sup).actors == 0);
+  f.advance_to(at("2026-01-01T00:00:05.000Z"));
+  CHECK(f.sink.requests.empty());
+  f.flush();
+  auto reason = [&](const task_record& t) {
+    auto p = f.db_store->last_progress(t.id);
+    CHECK(p.status == task_status::failed);
+    CHECK(p.set_next_run);
+    CHECK_FALSE(p.next_run_at.has_value());
+    return p.status_reason.value_or("");
+  };
+  CHECK(reason(zone) == "timezone: unknown zone \"Mars/Olympus_Mons\"");
+  CHECK(reason(schedule).rfind("schedule: ", 0) == 0);
+  CHECK(reason(url).rfind("webhookUrl: ", 0) == 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.run();
+}
+
 TEST_CASE("load_active_tasks pages through the store and arms every task", "[supervisor]") {
   // load_active_tasks blocks on the db_actor, which the test coordinator only
   // runs when asked: drive it page by page the way the loader does.

@@ -308,8 +308,8 @@ TEST_CASE("run now fires once without moving the schedule", "[task_actor][manual
   CHECK(f.db_store->rows[0].scheduled_for == *t);
   auto after = f.snapshot(task.id);
   REQUIRE(static_cast<bool>(after));
-  CHECK(after->task.next_run_at == before->task.next_run_at);
-  CHECK(after->task.next_run_at == at("2026-01-01T01:00:00.000Z"));
+  CHECK(after->next_run_at == before->next_run_at);
+  CHECK(after->next_run_at == at("2026-01-01T01:00:00.000Z"));
   CHECK(after->runs == 1);
   CHECK_FALSE(ok(f.run_now(make_task("* * * * *").id)));  // no such task
   CHECK_FALSE(ok(f.run_now(task.id, *uuid::parse("22222222-2222-4222-8222-222222222222"))));  // another tenant's
@@ -507,7 +507,7 @@ TEST_CASE("run now while a fire is prepared ahead runs now; the fire is decided 
   CHECK_FALSE(f.sink.requests[1].req.not_before.has_value());  // the manual run goes now
   auto snap = f.snapshot(task.id);
   REQUIRE(static_cast<bool>(snap));
-  CHECK(snap->task.next_run_at == at("2026-01-01T00:00:10.000Z"));
+  CHECK(snap->next_run_at == at("2026-01-01T00:00:10.000Z"));
   CHECK(snap->runs == 1);
 
   SECTION("manual run done before the instant: the fire goes out at the instant") {
