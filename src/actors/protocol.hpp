@@ -64,6 +64,8 @@ using logs_atom = caf::atom_constant<caf::atom("logs")>;
 using keys_atom = caf::atom_constant<caf::atom("keys")>;
 /// reader: the slowest and most-retrying tasks (admin snapshot).
 using rank_atom = caf::atom_constant<caf::atom("rank")>;
+/// A task actor ended (sent by the exit functor its supervisor attached).
+using exited_atom = caf::atom_constant<caf::atom("exited")>;
 
 // -- messages -----------------------------------------------------------------
 
@@ -165,7 +167,9 @@ using supervisor_type = caf::typed_actor<
     /// Counters.
     caf::replies_to<stats_atom>::with<supervisor_stats>,
     /// Tell every task actor to drain (finish its attempt in flight), then quit.
-    caf::replies_to<drain_atom>::with<bool>>;
+    caf::replies_to<drain_atom>::with<bool>,
+    /// Task `id`'s actor `aid` ended with `reason`: restart it if it crashed.
+    caf::reacts_to<exited_atom, uuid, caf::actor_id, caf::error>>;
 
 // -- errors -------------------------------------------------------------------
 

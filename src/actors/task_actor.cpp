@@ -380,80 +380,117 @@ void start(task_ptr self, start_mode mode) {
   arm(self);
 }
 
-task_actor_type::behavior_type task_actor(task_ptr self, std::shared_ptr<const task_runtime> rt,
-                                          std::shared_ptr<const task_def> def, task_times times,
-                                          start_mode mode) {
+void on_retry(task_ptr self, std::uint64_t run_id) {
   auto& s = self->state;
-  s.rt = std::move(rt);
-  s.def = std::move(def);
-  s.persisted_next = times.next_run_at;
-  s.last_run = times.last_run_at;
-  s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.def->id));
-  add(&task_metrics::actors, s, 1);
-  start(self, mode);
-  if (auto* m = s.metrics()) m->initialized.fetch_add(1, std::memory_order_relaxed);
-
-  return {
-      [self](fire_atom, std::uint64_t generation) { on_fire(self, generation); },
-      [self](retry_atom, std::uint64_t run_id) {
-        auto& s = self->state;
-        if (!s.run || s.run_seq != run_id || s.run->in_flight || s.draining) return;
-        add(&task_metrics::retrying, s, -1);
-        send_attempt(self);
-      },
-      [self](delivery_result& r) { on_result(self, r); },
-      [self](run_now_atom) -> caf::result<instant> {
-        auto& s = self->state;
-        if (s.draining) return make_error(actor_error::draining);
-        const instant now = s.now();
-        // A scheduled fire handed over ahead but not yet due has not started:
-        // take it back and decide it at its instant, as without the lead.
-        std::optional<instant> put_back;
-        if (s.run && s.run->held_ticket != 0 && now < s.run->scheduled_for) {
-          const instant due = s.run->scheduled_for;
-          if (withdraw_held(self)) {
-            --s.runs;
-            s.next_fire = due;
-            put_back = due;
-          }
-        }
-        if (s.run)
-          record_skip(self, now, run_trigger::manual,
-                      "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
-                          " is still in progress");
-        else
-          start_run(self, now, run_trigger::manual);
-        if (put_back) {
-          persist_next_run(self);
-          arm(self, true);
-        }
-        return now;
-      },
-      [self](get_atom) -> task_snapshot {
-        auto& s = self->state;
-        task_snapshot snap;
-        snap.next_run_at = s.next_fire;
-        snap.last_run_at = s.last_run;
-        snap.in_flight = s.run && s.run->in_flight;
-        if (s.run) {
-          snap.attempt = s.run->attempt;
-          snap.run_scheduled_for = s.run->scheduled_for;
-        }
-        snap.runs = s.runs;
-        return snap;
-      },
-      [self](drain_atom) -> caf::typed_response_promise<bool> {
-        auto& s = self->state;
-        s.draining = true;
-        ++s.generation;
-        s.rt->timer->cancel(s.timer);
-        auto promise = self->make_response_promise<bool>();
-        s.drain_promise = std::make_unique<caf::typed_response_promise<bool>>(promise);
-        finish_drain_if_idle(self);
-        return promise;
-      },
-  };
+  if (!s.run || s.run_seq != run_id || s.run->in_flight || s.draining) return;
+  add(&task_metrics::retrying, s, -1);
+  send_attempt(self);
 }
+
+caf::result<instant> on_run_now(task_ptr self) {
+  auto& s = self->state;
+  if (s.draining) return make_error(actor_error::draining);
+  const instant now = s.now();
+  // A scheduled fire handed over ahead but not yet due has not started:
+  // take it back and decide it at its instant, as without the lead.
+  std::optional<instant> put_back;
+  if (s.run && s.run->held_ticket != 0 && now < s.run->scheduled_for) {
+    const instant due = s.run->scheduled_for;
+    if (withdraw_held(self)) {
+      --s.runs;
+      s.next_fire = due;
+      put_back = due;
+    }
+  }
+  if (s.run)
+    record_skip(self, now, run_trigger::manual,
+                "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
+                    " is still in progress");
+  else
+    start_run(self, now, run_trigger::manual);
+  if (put_back) {
+    persist_next_run(self);
+    arm(self, true);
+  }
+  return now;
+}
+
+task_snapshot on_get(task_ptr self) {
+  auto& s = self->state;
+  task_snapshot snap;
+  snap.next_run_at = s.next_fire;
+  snap.last_run_at = s.last_run;
+  snap.in_flight = s.run && s.run->in_flight;
+  if (s.run) {
+    snap.attempt = s.run->attempt;
+    snap.run_scheduled_for = s.run->scheduled_for;
+  }
+  snap.runs = s.runs;
+  return snap;
+}
+
+caf::typed_response_promise<bool> on_drain(task_ptr self) {
+  auto& s = self->state;
+  s.draining = true;
+  ++s.generation;
+  s.rt->timer->cancel(s.timer);
+  auto promise = self->make_response_promise<bool>();
+  s.drain_promise = std::make_unique<caf::typed_response_promise<bool>>(promise);
+  finish_drain_if_idle(self);
+  return promise;
+}
+
+/// The task actor whose message is being handled on this thread.
+thread_local task_ptr current = nullptr;
+
+/// One behavior for every task actor: its handlers find their actor in
+/// `current` instead of capturing it, so a million actors share one set of
+/// handlers (CAF allocates a behavior per actor otherwise: 144 B each).
+const task_actor_type::behavior_type& shared_behavior() {
+  static const task_actor_type::behavior_type b{
+      [](fire_atom, std::uint64_t generation) { on_fire(current, generation); },
+      [](retry_atom, std::uint64_t run_id) { on_retry(current, run_id); },
+      [](delivery_result& r) { on_result(current, r); },
+      [](run_now_atom) { return on_run_now(current); },
+      [](get_atom) { return on_get(current); },
+      [](drain_atom) { return on_drain(current); },
+  };
+  return b;
+}
+
+using task_actor_base = task_actor_type::stateful_base<task_state>;
+
+class task_actor final : public task_actor_base {
+ public:
+  task_actor(caf::actor_config& cfg, std::shared_ptr<const task_runtime> rt,
+             std::shared_ptr<const task_def> def, task_times times, start_mode mode)
+      : task_actor_base(cfg), mode_(mode) {
+    state.rt = std::move(rt);
+    state.def = std::move(def);
+    state.persisted_next = times.next_run_at;
+    state.last_run = times.last_run_at;
+  }
+
+  /// Every handler of this actor runs inside resume: it is `current` there.
+  resume_result resume(caf::execution_unit* ctx, std::size_t max) override {
+    task_ptr outer = std::exchange(current, this);
+    auto result = task_actor_base::resume(ctx, max);
+    current = outer;
+    return result;
+  }
+
+  behavior_type make_behavior() override {
+    auto& s = state;
+    s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.def->id));
+    add(&task_metrics::actors, s, 1);
+    start(this, mode_);
+    if (auto* m = s.metrics()) m->initialized.fetch_add(1, std::memory_order_relaxed);
+    return shared_behavior();
+  }
+
+ private:
+  start_mode mode_;
+};
 
 }  // namespace
 
@@ -485,7 +522,7 @@ expected<task_def> compile_task(const task_record& task) {
 task_actor_type spawn_task_actor(caf::local_actor* parent, std::shared_ptr<const task_runtime> rt,
                                  std::shared_ptr<const task_def> def, task_times times,
                                  start_mode mode) {
-  return parent->spawn<caf::monitored>(task_actor, std::move(rt), std::move(def), times, mode);
+  return parent->spawn<task_actor>(std::move(rt), std::move(def), times, mode);
 }
 
 }  // namespace taskhook

@@ -69,7 +69,7 @@ struct task_times {
   std::optional<instant> last_run_at;
 };
 
-/// Spawns a task actor for an ACTIVE task, monitored by `parent`.
+/// Spawns a task actor for an ACTIVE task (its supervisor watches it).
 task_actor_type spawn_task_actor(caf::local_actor* parent,
                                  std::shared_ptr<const task_runtime> rt,
                                  std::shared_ptr<const task_def> def, task_times times,

@@ -16,13 +16,14 @@ struct entry {
   std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
 };
 
+using task_map = std::unordered_map<uuid, entry>;
+
 struct supervisor_state {
   std::shared_ptr<const task_runtime> rt;
   supervisor_options opts;
-  std::unordered_map<uuid, entry> tasks;
   /// Shared with the exit functor, which runs after the state is gone.
-  std::shared_ptr<std::unordered_map<caf::actor_addr, uuid>> by_addr =
-      std::make_shared<std::unordered_map<caf::actor_addr, uuid>>();
+  std::shared_ptr<task_map> tasks_ptr = std::make_shared<task_map>();
+  task_map& tasks = *tasks_ptr;
   supervisor_stats stats;
   std::shared_ptr<spdlog::logger> log = spdlog::get("actors");
 
@@ -31,29 +32,32 @@ struct supervisor_state {
 
 using sup_ptr = supervisor_type::stateful_pointer<supervisor_state>;
 
+/// Spawns the task's actor and has it report its end to this supervisor. A
+/// functor that carries the task id, rather than a monitor and a map from
+/// actor address back to the task: the same one allocation per actor, no
+/// second map node (a million tasks).
 void spawn_for(sup_ptr self, entry& e, task_times times, start_mode mode) {
   e.actor = spawn_task_actor(self, self->state.rt, e.def, times, mode);
-  (*self->state.by_addr)[e.actor->address()] = e.def->id;
+  caf::actor_cast<caf::abstract_actor*>(e.actor)->attach_functor(
+      [sup = caf::actor_addr{self->address()}, id = e.def->id,
+       aid = e.actor.id()](const caf::error& reason) {
+        if (auto h = caf::actor_cast<supervisor_type>(sup))
+          caf::anon_send(h, exited_atom::value, id, aid, reason);
+      });
 }
 
-/// Asks the old actor to finish its attempt in flight and quit; its exit is no
-/// longer this supervisor's business.
-void retire(sup_ptr self, entry& e) {
-  self->state.by_addr->erase(e.actor->address());
-  self->demonitor(e.actor->address());
-  caf::anon_send(e.actor, drain_atom::value);
-}
+/// Asks the old actor to finish its attempt in flight and quit. The caller
+/// drops its entry, so the exit it reports later is no longer this
+/// supervisor's business.
+void retire(entry& e) { caf::anon_send(e.actor, drain_atom::value); }
 
-void on_down(sup_ptr self, const caf::down_msg& msg) {
+void on_exited(sup_ptr self, const uuid& id, caf::actor_id aid, const caf::error& reason) {
   auto& s = self->state;
-  auto addr_it = s.by_addr->find(msg.source);
-  if (addr_it == s.by_addr->end()) return;
-  uuid id = addr_it->second;
-  s.by_addr->erase(addr_it);
   auto it = s.tasks.find(id);
-  if (it == s.tasks.end()) return;
+  // Removed, or replaced since: the report is about a retired actor.
+  if (it == s.tasks.end() || it->second.actor.id() != aid) return;
   entry& e = it->second;
-  if (!msg.reason) {  // quit by itself: failed for good, or drained
+  if (!reason) {  // quit by itself: failed for good, or drained
     s.tasks.erase(it);
     return;
   }
@@ -62,12 +66,12 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
   auto& crashes = *e.crashes;
   crashes.push_back(now);
   std::erase_if(crashes, [&](auto t) { return now - t > s.opts.crash_window; });
-  const std::string reason = self->system().render(msg.reason);
+  const std::string why_down = self->system().render(reason);
   if (static_cast<int>(crashes.size()) >= s.opts.max_crashes) {
     ++s.stats.give_ups;
     if (s.rt->metrics) s.rt->metrics->tasks.give_ups.fetch_add(1, std::memory_order_relaxed);
     std::string why = "gave up after " + std::to_string(crashes.size()) + " crashes in " +
-                      std::to_string(s.opts.crash_window.count()) + " s: " + reason;
+                      std::to_string(s.opts.crash_window.count()) + " s: " + why_down;
     if (s.log) s.log->error("task={} {}", id.str(), why);
     task_progress p;
     p.task_id = id;
@@ -81,7 +85,7 @@ void on_down(sup_ptr self, const caf::down_msg& msg) {
   }
   ++s.stats.restarts;
   if (s.rt->metrics) s.rt->metrics->tasks.restarts.fetch_add(1, std::memory_order_relaxed);
-  if (s.log) s.log->warn("task={} actor crashed ({}), restarting", id.str(), reason);
+  if (s.log) s.log->warn("task={} actor crashed ({}), restarting", id.str(), why_down);
   spawn_for(self, e, {}, start_mode::fresh);
 }
 
@@ -89,20 +93,18 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
                                           supervisor_options opts) {
   self->state.rt = std::move(rt);
   self->state.opts = opts;
-  self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   // A supervisor that goes down takes its task actors with it: an orphan would
   // keep firing with nobody to route to it.
-  self->attach_functor([children = self->state.by_addr] {
-    for (const auto& [addr, id] : *children)
-      if (auto child = caf::actor_cast<caf::actor>(addr))
-        caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
+  self->attach_functor([children = self->state.tasks_ptr] {
+    for (const auto& [id, e] : *children)
+      caf::anon_send_exit(e.actor, caf::exit_reason::user_shutdown);
   });
   return {
       [self](upsert_atom, task_record& task, start_mode mode) -> bool {
         auto& s = self->state;
         auto it = s.tasks.find(task.id);
         if (it != s.tasks.end()) {
-          retire(self, it->second);
+          retire(it->second);
           s.tasks.erase(it);
         }
         if (task.status != task_status::active) return true;
@@ -128,7 +130,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         auto& s = self->state;
         auto it = s.tasks.find(id);
         if (it == s.tasks.end()) return false;
-        retire(self, it->second);
+        retire(it->second);
         s.tasks.erase(it);
         return true;
       },
@@ -159,14 +161,13 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         // than a container's stop grace. Each actor quits once its attempt in
         // flight is recorded; drain_router watches the in-flight gauge for that.
         auto& s = self->state;
-        for (auto& [id, e] : s.tasks) {
-          s.by_addr->erase(e.actor->address());
-          self->demonitor(e.actor->address());
-          caf::anon_send(e.actor, drain_atom::value);
-        }
+        for (auto& [id, e] : s.tasks) retire(e);
         s.tasks.clear();
         self->quit();
         return true;
+      },
+      [self](exited_atom, const uuid& id, caf::actor_id aid, const caf::error& reason) {
+        on_exited(self, id, aid, reason);
       },
   };
 }
