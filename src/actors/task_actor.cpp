@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 #include "core/backoff.hpp"
 #include "core/cron.hpp"
 #include "core/misfire.hpp"
@@ -16,6 +18,26 @@ using std::chrono::milliseconds;
 /// Fires missed because this actor fell behind are counted up to this many.
 constexpr int behind_count_cap = 100000;
 
+/// An optional instant in 8 bytes (std::optional takes 16): every idle task
+/// keeps three.
+class packed_instant {
+ public:
+  packed_instant() = default;
+  packed_instant(instant t) : ms_(t.time_since_epoch().count()) {}
+  packed_instant(std::optional<instant> t) : ms_(t ? t->time_since_epoch().count() : none) {}
+  explicit operator bool() const { return ms_ != none; }
+  instant operator*() const { return instant{milliseconds{ms_}}; }
+  operator std::optional<instant>() const {
+    return ms_ == none ? std::nullopt : std::optional<instant>(**this);
+  }
+  bool operator==(const packed_instant&) const = default;
+  void reset() { ms_ = none; }
+
+ private:
+  static constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min();
+  std::int64_t ms_ = none;
+};
+
 /// The run in progress. Its id is the actor's run_seq (one run at a time).
 struct run_state {
   instant scheduled_for{};
@@ -27,23 +49,26 @@ struct run_state {
   std::uint64_t held_ticket = 0;
 };
 
+/// Kept inline in every task actor, so ordered and sized for a million idle
+/// tasks: a run in progress is allocated only while there is one.
 struct task_state {
   std::shared_ptr<const task_runtime> rt;
   /// The compiled definition, shared with the supervisor: one copy per task.
   std::shared_ptr<const task_def> def;
-  std::optional<instant> persisted_next;  ///< next_run_at as last written
-  std::optional<instant> last_run;        ///< last_run_at as last written
-  bool draining = false;
+  packed_instant persisted_next;  ///< next_run_at as last written
+  packed_instant last_run;        ///< last_run_at as last written
+  packed_instant next_fire;
   jitter_rng rng{0};
   std::uint64_t generation = 0;
   fire_handle timer;  ///< the pending fire in rt->timer
-  std::optional<instant> next_fire;
-  std::optional<run_state> run;
-  std::uint64_t run_seq = 0;
-  std::uint64_t runs = 0;
+  std::unique_ptr<run_state> run;
   /// Only while draining: kept off the actor's inline state, which every idle
   /// task pays for.
   std::unique_ptr<caf::typed_response_promise<bool>> drain_promise;
+  std::uint32_t run_seq = 0;
+  std::uint32_t runs = 0;
+  bool draining = false;
+  start_mode mode = start_mode::fresh;  ///< how the first fire is computed
 
   static inline const char* name = "task_actor";
 
@@ -171,10 +196,10 @@ void send_attempt(task_ptr self, std::optional<instant> not_before = std::nullop
   run.held_ticket = not_before ? self->id() : 0;
   add(&task_metrics::in_flight, s, 1);
   delivery_request req;
-  req.correlation = (s.run_seq << 8) | static_cast<std::uint64_t>(run.attempt);
+  req.correlation = (std::uint64_t{s.run_seq} << 8) | static_cast<std::uint64_t>(run.attempt);
   req.url = s.url();
   req.rate_key = s.rate_key();
-  req.body = s.def->payload;
+  req.body = std::shared_ptr<const std::string>(s.def, &s.def->payload);  // shares def's block
   req.not_before = not_before;
   req.ticket = run.held_ticket;
   req.on_done = [me = caf::actor_cast<task_actor_type>(self)](delivery_result&& r) {
@@ -196,7 +221,7 @@ void count_fire(const task_state& s, run_trigger trigger) {
 void start_run(task_ptr self, instant scheduled_for, run_trigger trigger, bool held = false) {
   auto& s = self->state;
   ++s.run_seq;
-  s.run = run_state{scheduled_for, trigger, 0, false, 0};
+  s.run = std::make_unique<run_state>(run_state{scheduled_for, trigger, 0, false, 0});
   ++s.runs;
   if (!held) count_fire(s, trigger);
   send_attempt(self, held ? std::optional<instant>(scheduled_for) : std::nullopt);
@@ -274,7 +299,7 @@ void on_fire(task_ptr self, std::uint64_t generation) {
 void on_result(task_ptr self, delivery_result& r) {
   auto& s = self->state;
   if (!s.run || !s.run->in_flight ||
-      r.correlation != ((s.run_seq << 8) | static_cast<std::uint64_t>(s.run->attempt)))
+      r.correlation != ((std::uint64_t{s.run_seq} << 8) | static_cast<std::uint64_t>(s.run->attempt)))
     return;  // a result for a run this actor has already given up on
   auto& run = *s.run;
   run.in_flight = false;
@@ -357,7 +382,7 @@ void on_result(task_ptr self, delivery_result& r) {
   milliseconds delay = (oc.kind == outcome_kind::rate_limited && oc.retry_after)
                            ? *oc.retry_after
                            : retry_delay(run.attempt, s.rt->retry_base, s.rt->retry_max, s.rng);
-  self->delayed_send(self, delay, retry_atom::value, s.run_seq);
+  self->delayed_send(self, delay, retry_atom::value, std::uint64_t{s.run_seq});
 }
 
 void start(task_ptr self, start_mode mode) {
@@ -464,11 +489,12 @@ class task_actor final : public task_actor_base {
  public:
   task_actor(caf::actor_config& cfg, std::shared_ptr<const task_runtime> rt,
              std::shared_ptr<const task_def> def, task_times times, start_mode mode)
-      : task_actor_base(cfg), mode_(mode) {
+      : task_actor_base(cfg) {
     state.rt = std::move(rt);
     state.def = std::move(def);
     state.persisted_next = times.next_run_at;
     state.last_run = times.last_run_at;
+    state.mode = mode;
   }
 
   /// Every handler of this actor runs inside resume: it is `current` there.
@@ -483,13 +509,10 @@ class task_actor final : public task_actor_base {
     auto& s = state;
     s.rng = jitter_rng(s.rt->seed ^ std::hash<uuid>{}(s.def->id));
     add(&task_metrics::actors, s, 1);
-    start(this, mode_);
+    start(this, s.mode);
     if (auto* m = s.metrics()) m->initialized.fetch_add(1, std::memory_order_relaxed);
     return shared_behavior();
   }
-
- private:
-  start_mode mode_;
 };
 
 }  // namespace
@@ -515,7 +538,7 @@ expected<task_def> compile_task(const task_record& task) {
   def.sched = *compiled;
   def.path = std::move(target->path);
   def.path.shrink_to_fit();
-  def.payload = task.payload;
+  if (task.payload) def.payload = *task.payload;
   return def;
 }
 

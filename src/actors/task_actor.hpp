@@ -52,7 +52,9 @@ struct task_def {
   cron::schedule sched;
   /// `/api/webhooks/{id}/{token}`, appended to DISCORD_API_BASE. Secret.
   std::string path;
-  std::shared_ptr<const std::string> payload;  ///< shared with the record, never copied
+  /// The JSON body. Sends share it (aliasing this definition's block) rather
+  /// than copying it; kept here rather than behind a pointer of its own.
+  std::string payload;
 
   /// Whose Discord rate-limit bucket applies.
   std::string_view webhook_id() const { return std::string_view(path).substr(id_at, id_len); }

@@ -94,7 +94,12 @@ TEST_CASE("sends go to DISCORD_API_BASE with ?wait=true and the shared payload",
   const auto& req = f.sink.requests[0].req;
   CHECK(req.url == "http://127.0.0.1:9/api/webhooks/123456/secret-token?wait=true");
   CHECK(req.rate_key == "123456");
-  CHECK(req.body.get() == task.payload.get());  // shared, not copied
+  CHECK(*req.body == *task.payload);
+  const std::string* first_body = req.body.get();
+  f.respond(0, 204);
+  f.advance_to(at("2026-01-01T00:02:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 2);
+  CHECK(f.sink.requests[1].req.body.get() == first_body);  // shared, not copied per send
 }
 
 TEST_CASE("failed attempts retry on the exact backoff ladder, then the task fails",
