@@ -46,6 +46,18 @@ void spawn_for(sup_ptr self, entry& e, task_times times, start_mode mode) {
       });
 }
 
+/// FAILED with `why` and no next run, in the database, for a task this
+/// supervisor will not run.
+void mark_failed(sup_ptr self, const uuid& id, std::int64_t revision, std::string why) {
+  task_progress p;
+  p.task_id = id;
+  p.revision = revision;
+  p.set_next_run = true;
+  p.status = task_status::failed;
+  p.status_reason = std::move(why);
+  self->send(self->state.rt->db, std::move(p));
+}
+
 /// Asks the old actor to finish its attempt in flight and quit. The caller
 /// drops its entry, so the exit it reports later is no longer this
 /// supervisor's business.
@@ -73,13 +85,7 @@ void on_exited(sup_ptr self, const uuid& id, caf::actor_id aid, const caf::error
     std::string why = "gave up after " + std::to_string(crashes.size()) + " crashes in " +
                       std::to_string(s.opts.crash_window.count()) + " s: " + why_down;
     if (s.log) s.log->error("task={} {}", id.str(), why);
-    task_progress p;
-    p.task_id = id;
-    p.revision = e.def->revision;
-    p.set_next_run = true;
-    p.status = task_status::failed;
-    p.status_reason = why;
-    self->send(s.rt->db, std::move(p));
+    mark_failed(self, id, e.def->revision, why);
     s.tasks.erase(it);
     return;
   }
@@ -112,13 +118,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         if (!def) {
           // Never runs: FAILED with the reason, as a task that fails for good.
           if (s.log) s.log->error("task={} failed: {}", task.id.str(), def.error_message());
-          task_progress p;
-          p.task_id = task.id;
-          p.revision = task.revision;
-          p.set_next_run = true;
-          p.status = task_status::failed;
-          p.status_reason = def.error_message();
-          self->send(s.rt->db, std::move(p));
+          mark_failed(self, task.id, task.revision, def.error_message());
           return true;
         }
         auto& e = s.tasks[task.id];

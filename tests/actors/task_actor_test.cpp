@@ -54,6 +54,15 @@ struct supervised : actor_fixture {
   }
 };
 
+/// A task firing every ten seconds, with fires prepared 250 ms ahead.
+struct with_lead : supervised {
+  task_record task = make_task("*/10 * * * * *");
+  explicit with_lead(instant start) : supervised(start) {
+    rt->fire_lead = 250ms;
+    upsert(task);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a task fires at exactly its cron instants", "[task_actor]") {
@@ -377,10 +386,8 @@ TEST_CASE("a task replaced mid-attempt still records that attempt", "[task_actor
 
 TEST_CASE("with a fire lead a fire is handed over ahead, to be sent at its exact instant",
           "[task_actor][lead]") {
-  supervised f(at("2026-01-01T00:00:03.250Z"));
-  f.rt->fire_lead = 250ms;
-  auto task = make_task("*/10 * * * * *");
-  f.upsert(task);
+  with_lead f(at("2026-01-01T00:00:03.250Z"));
+  const auto& task = f.task;
   for (std::size_t i = 0; i < 2; ++i) {
     auto instant_i = at("2026-01-01T00:00:10.000Z") + std::chrono::seconds(10 * i);
     f.advance_to(instant_i - 251ms);
@@ -417,10 +424,8 @@ TEST_CASE("with a fire lead a fire is handed over ahead, to be sent at its exact
 
 TEST_CASE("a fire prepared ahead is withdrawn when its task changes before the instant",
           "[task_actor][lead][change]") {
-  supervised f(at("2026-01-01T00:00:03.000Z"));
-  f.rt->fire_lead = 250ms;
-  auto task = make_task("*/10 * * * * *");
-  f.upsert(task);
+  with_lead f(at("2026-01-01T00:00:03.000Z"));
+  const auto& task = f.task;
   f.advance_to(at("2026-01-01T00:00:09.800Z"));
   REQUIRE(f.sink.requests.size() == 1);
   REQUIRE(f.sink.requests[0].held);
@@ -464,10 +469,7 @@ TEST_CASE("a fire prepared ahead is withdrawn when its task changes before the i
 
 TEST_CASE("a fire whose task is busy at the lead is decided at its instant",
           "[task_actor][lead][overlap]") {
-  supervised f(at("2026-01-01T00:00:03.000Z"));
-  f.rt->fire_lead = 250ms;
-  auto task = make_task("*/10 * * * * *");
-  f.upsert(task);
+  with_lead f(at("2026-01-01T00:00:03.000Z"));
   f.advance_to(at("2026-01-01T00:00:10.000Z"));
   REQUIRE(f.sink.requests.size() == 1);
   f.sink.send_held();
@@ -496,10 +498,8 @@ TEST_CASE("a fire whose task is busy at the lead is decided at its instant",
 
 TEST_CASE("run now while a fire is prepared ahead runs now; the fire is decided at its instant",
           "[task_actor][lead][manual]") {
-  supervised f(at("2026-01-01T00:00:03.000Z"));
-  f.rt->fire_lead = 250ms;
-  auto task = make_task("*/10 * * * * *");
-  f.upsert(task);
+  with_lead f(at("2026-01-01T00:00:03.000Z"));
+  const auto& task = f.task;
   f.advance_to(at("2026-01-01T00:00:09.800Z"));
   REQUIRE(f.sink.requests.size() == 1);
   REQUIRE(f.sink.requests[0].held);
@@ -551,10 +551,8 @@ TEST_CASE("run now while a fire is prepared ahead runs now; the fire is decided 
 
 TEST_CASE("run now after a prepared fire was sent is SKIPPED: that run is in progress",
           "[task_actor][lead][manual]") {
-  supervised f(at("2026-01-01T00:00:03.000Z"));
-  f.rt->fire_lead = 250ms;
-  auto task = make_task("*/10 * * * * *");
-  f.upsert(task);
+  with_lead f(at("2026-01-01T00:00:03.000Z"));
+  const auto& task = f.task;
   f.advance_to(at("2026-01-01T00:00:10.000Z"));
   REQUIRE(f.sink.requests.size() == 1);
   f.sink.send_held();
