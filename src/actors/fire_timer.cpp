@@ -33,7 +33,7 @@ void fire_timer::stop() {
 }
 
 fire_handle fire_timer::arm(fire_handle previous, instant due, caf::actor_control_block* target,
-                            std::uint64_t generation) {
+                            std::uint32_t generation) {
   bool earliest = false;
   fire_handle h;
   {
@@ -104,7 +104,7 @@ void fire_timer::release(std::uint32_t i) {
 }
 
 std::size_t fire_timer::fire_due() {
-  std::vector<std::pair<caf::strong_actor_ptr, std::uint64_t>> due;
+  std::vector<std::pair<caf::strong_actor_ptr, std::uint32_t>> due;
   {
     std::lock_guard lock(mutex_);
     const instant now = clock_.now();

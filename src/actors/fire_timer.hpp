@@ -53,7 +53,7 @@ class fire_timer {
   /// replacing the target's `previous` pending fire. The target must cancel
   /// its handle before it is destroyed (task actors do so when they end).
   fire_handle arm(fire_handle previous, instant due, caf::actor_control_block* target,
-                  std::uint64_t generation);
+                  std::uint32_t generation);
   void cancel(fire_handle h);
 
   /// Sends every fire that is due by the clock; returns how many were sent.
@@ -66,7 +66,7 @@ class fire_timer {
   struct slot {
     instant due{};
     caf::actor_control_block* target = nullptr;
-    std::uint64_t generation = 0;
+    std::uint32_t generation = 0;
     std::uint32_t stamp = 0;
     std::uint32_t prev = 0;  ///< 0: first in its bucket
     std::uint32_t next = 0;  ///< 0: last

@@ -70,6 +70,9 @@ using exited_atom = caf::atom_constant<caf::atom("exited")>;
 // -- messages -----------------------------------------------------------------
 
 /// How a task actor computes its first fire.
+/// What a task actor runs from (actors/task_actor.hpp).
+struct task_def;
+
 enum class start_mode : std::uint8_t {
   fresh,   ///< created or changed: the first fire after now
   resume,  ///< loaded at service start: apply the misfire policy to next_run_at
@@ -140,17 +143,20 @@ using reader_actor_type = caf::typed_actor<
 /// One per ACTIVE task: owns its schedule, its next fire and its run in progress.
 using task_actor_type = caf::typed_actor<
     /// INTERNAL: the fire timer of generation N.
-    caf::reacts_to<fire_atom, std::uint64_t>,
+    caf::reacts_to<fire_atom, std::uint32_t>,
     /// INTERNAL: the retry timer of run N.
     caf::reacts_to<retry_atom, std::uint64_t>,
     /// The outcome of an attempt, from the delivery sink.
     caf::reacts_to<delivery_result>,
-    /// Fire once now; answers the run's scheduled_for.
-    caf::replies_to<run_now_atom>::with<instant>,
+    /// Fire once now for this tenant; answers the run's scheduled_for (error
+    /// no_such_task when the task is another tenant's).
+    caf::replies_to<run_now_atom, uuid>::with<instant>,
     /// The actor's view of its task.
     caf::replies_to<get_atom>::with<task_snapshot>,
-    /// Stop firing, let the attempt in flight finish and be recorded, then quit.
-    caf::replies_to<drain_atom>::with<bool>>;
+    /// Stop firing, let the attempt in flight finish and be recorded, then
+    /// quit. No answer: whoever needs to know watches the actor end (or the
+    /// in-flight gauge, as drain_router does).
+    caf::reacts_to<drain_atom>>;
 
 /// Spawns, routes to, monitors and restarts task actors (one shard of them).
 using supervisor_type = caf::typed_actor<
@@ -168,8 +174,9 @@ using supervisor_type = caf::typed_actor<
     caf::replies_to<stats_atom>::with<supervisor_stats>,
     /// Tell every task actor to drain (finish its attempt in flight), then quit.
     caf::replies_to<drain_atom>::with<bool>,
-    /// Task `id`'s actor `aid` ended with `reason`: restart it if it crashed.
-    caf::reacts_to<exited_atom, uuid, caf::actor_id, caf::error>>;
+    /// The actor `aid` running `def` ended with `reason` (none: it quit by
+    /// itself, failed for good): restart it if it crashed. From the actor.
+    caf::reacts_to<exited_atom, std::shared_ptr<const task_def>, caf::actor_id, caf::error>>;
 
 // -- errors -------------------------------------------------------------------
 
@@ -191,6 +198,7 @@ std::string error_context(const caf::error& err);
 }  // namespace taskhook
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::uuid)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const taskhook::task_def>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::instant)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::attempt_row)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::task_progress)

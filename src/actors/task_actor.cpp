@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "core/backoff.hpp"
@@ -59,12 +60,11 @@ struct task_state {
   packed_instant last_run;        ///< last_run_at as last written
   packed_instant next_fire;
   jitter_rng rng{0};
-  std::uint64_t generation = 0;
   fire_handle timer;  ///< the pending fire in rt->timer
   std::unique_ptr<run_state> run;
-  /// Only while draining: kept off the actor's inline state, which every idle
-  /// task pays for.
-  std::unique_ptr<caf::typed_response_promise<bool>> drain_promise;
+  /// Tags the armed fire; one that arrives after a re-arm is stale. Wraps
+  /// after 2^32 re-arms, long after any stale fire has arrived.
+  std::uint32_t generation = 0;
   std::uint32_t run_seq = 0;
   std::uint32_t runs = 0;
   bool draining = false;
@@ -72,16 +72,9 @@ struct task_state {
 
   static inline const char* name = "task_actor";
 
-  ~task_state() {
-    // Runs however the actor ends (drained, failed, crashed or killed): a fire
-    // it prepared must not go out after it, e.g. beside its replacement's.
-    if (run && run->in_flight) {
-      if (run->held_ticket != 0) rt->sink->cancel(rate_key(), run->held_ticket);
-      if (auto* m = metrics()) m->in_flight.fetch_sub(1, std::memory_order_release);
-    }
-    if (rt && rt->timer) rt->timer->cancel(timer);  // it holds this actor only weakly
-    if (auto* m = metrics()) m->actors.fetch_sub(1, std::memory_order_relaxed);
-  }
+  /// Ends the actor's run state however the actor ends, and tells its
+  /// supervisor how it ended (defined below, after `current`).
+  ~task_state();
 
   /// One logger for every task actor, not a handle each.
   static spdlog::logger* log() {
@@ -94,7 +87,7 @@ struct task_state {
   std::string rate_key() const { return std::string(def->webhook_id()); }
   /// DISCORD_API_BASE + the webhook's path + `?wait=true`.
   std::string url() const {
-    const std::string& path = def->path;
+    const std::string_view path = def->path();
     std::string out;
     out.reserve(rt->discord_api_base.size() + path.size() + 10);
     out.append(rt->discord_api_base).append(path).append("?wait=true");
@@ -104,6 +97,28 @@ struct task_state {
 };
 
 using task_ptr = task_actor_type::stateful_pointer<task_state>;
+
+/// The task actor whose message is being handled on this thread.
+thread_local task_ptr current = nullptr;
+
+task_state::~task_state() {
+  // Runs however the actor ends (drained, failed, crashed or killed): a fire
+  // it prepared must not go out after it, e.g. beside its replacement's.
+  if (run && run->in_flight) {
+    if (run->held_ticket != 0) rt->sink->cancel(rate_key(), run->held_ticket);
+    if (auto* m = metrics()) m->in_flight.fetch_sub(1, std::memory_order_release);
+  }
+  if (rt && rt->timer) rt->timer->cancel(timer);  // it holds this actor only weakly
+  if (auto* m = metrics()) m->actors.fetch_sub(1, std::memory_order_relaxed);
+  // CAF destroys the state when the actor ends inside resume() (its message
+  // handling or initialization): quit, an exception, an exit message, `kill`
+  // included. That is where `current` is this actor and its fail_state the
+  // reason. A drained actor was retired by its supervisor, which knows. This
+  // report replaces an attached functor per actor (64 bytes each).
+  if (draining || !rt || !rt->supervisor || current == nullptr || &current->state != this) return;
+  if (auto sup = caf::actor_cast<supervisor_type>(rt->supervisor))
+    caf::anon_send(sup, exited_atom::value, def, current->id(), current->fail_state());
+}
 
 void count(counter task_metrics::*field, const task_state& s) {
   if (auto* m = s.metrics()) (m->*field).fetch_add(1, std::memory_order_relaxed);
@@ -183,8 +198,6 @@ void finish_drain_if_idle(task_ptr self) {
     add(&task_metrics::retrying, s, -1);
     s.run.reset();
   }
-  if (s.drain_promise) s.drain_promise->deliver(true);
-  s.drain_promise.reset();
   self->quit();
 }
 
@@ -199,7 +212,7 @@ void send_attempt(task_ptr self, std::optional<instant> not_before = std::nullop
   req.correlation = (std::uint64_t{s.run_seq} << 8) | static_cast<std::uint64_t>(run.attempt);
   req.url = s.url();
   req.rate_key = s.rate_key();
-  req.body = std::shared_ptr<const std::string>(s.def, &s.def->payload);  // shares def's block
+  req.body = shared_text(s.def, s.def->payload());  // shares the definition's copy
   req.not_before = not_before;
   req.ticket = run.held_ticket;
   req.on_done = [me = caf::actor_cast<task_actor_type>(self)](delivery_result&& r) {
@@ -241,12 +254,10 @@ void fail_task(task_ptr self, const std::string& reason) {
   p.status_reason = reason;
   self->send(s.rt->db, std::move(p));
   if (auto* log = task_state::log()) log->info("task={} failed: {}", s.def->id.str(), reason);
-  if (s.drain_promise) s.drain_promise->deliver(true);
-  s.drain_promise.reset();
   self->quit();
 }
 
-void on_fire(task_ptr self, std::uint64_t generation) {
+void on_fire(task_ptr self, std::uint32_t generation) {
   auto& s = self->state;
   if (generation != s.generation || s.draining || !s.next_fire) return;
   const instant now = s.now();
@@ -260,14 +271,15 @@ void on_fire(task_ptr self, std::uint64_t generation) {
     } else {
       // Prepared ahead: the sink sends it at fire_time.
       start_run(self, fire_time, run_trigger::schedule, true);
-      s.next_fire = cron::next_fire_after(s.def->sched, fire_time, s.def->zone);
+      s.next_fire = cron::next_fire_after(s.def->sched.unpack(), fire_time, s.def->zone);
       persist_next_run(self);
       arm(self);
     }
     return;
   }
   // Fires that passed while this actor could not keep up are skipped, visibly.
-  auto next = cron::next_fire_after(s.def->sched, fire_time, s.def->zone);
+  const cron::schedule sched = s.def->sched.unpack();
+  auto next = cron::next_fire_after(sched, fire_time, s.def->zone);
   int behind = 0;
   instant first_behind{};
   instant last_behind{};
@@ -275,9 +287,9 @@ void on_fire(task_ptr self, std::uint64_t generation) {
     if (behind == 0) first_behind = *next;
     last_behind = *next;
     ++behind;
-    next = cron::next_fire_after(s.def->sched, *next, s.def->zone);
+    next = cron::next_fire_after(sched, *next, s.def->zone);
   }
-  if (behind_count_cap <= behind) next = cron::next_fire_after(s.def->sched, now, s.def->zone);
+  if (behind_count_cap <= behind) next = cron::next_fire_after(sched, now, s.def->zone);
   s.next_fire = next;
 
   if (s.run) {
@@ -389,7 +401,7 @@ void start(task_ptr self, start_mode mode) {
   auto& s = self->state;
   const instant now = s.now();
   if (mode == start_mode::resume) {
-    auto plan = plan_misfire(s.def->sched, s.def->zone, s.persisted_next, now, s.rt->misfire_grace);
+    auto plan = plan_misfire(s.def->sched.unpack(), s.def->zone, s.persisted_next, now, s.rt->misfire_grace);
     if (plan.skipped > 0)
       record_skip(self, plan.skipped_first, run_trigger::misfire,
                   std::string("skipped ") + (plan.skipped_capped ? "at least " : "") +
@@ -399,7 +411,7 @@ void start(task_ptr self, start_mode mode) {
     s.next_fire = plan.next;
     if (plan.run) start_run(self, *plan.run, run_trigger::misfire);
   } else {
-    s.next_fire = cron::next_fire_after(s.def->sched, now, s.def->zone);
+    s.next_fire = cron::next_fire_after(s.def->sched.unpack(), now, s.def->zone);
   }
   persist_next_run(self);
   arm(self);
@@ -412,8 +424,9 @@ void on_retry(task_ptr self, std::uint64_t run_id) {
   send_attempt(self);
 }
 
-caf::result<instant> on_run_now(task_ptr self) {
+caf::result<instant> on_run_now(task_ptr self, const uuid& tenant) {
   auto& s = self->state;
+  if (s.def->tenant_id != tenant) return make_error(actor_error::no_such_task);
   if (s.draining) return make_error(actor_error::draining);
   const instant now = s.now();
   // A scheduled fire handed over ahead but not yet due has not started:
@@ -454,36 +467,43 @@ task_snapshot on_get(task_ptr self) {
   return snap;
 }
 
-caf::typed_response_promise<bool> on_drain(task_ptr self) {
+void on_drain(task_ptr self) {
   auto& s = self->state;
   s.draining = true;
   ++s.generation;
   s.rt->timer->cancel(s.timer);
-  auto promise = self->make_response_promise<bool>();
-  s.drain_promise = std::make_unique<caf::typed_response_promise<bool>>(promise);
   finish_drain_if_idle(self);
-  return promise;
 }
-
-/// The task actor whose message is being handled on this thread.
-thread_local task_ptr current = nullptr;
 
 /// One behavior for every task actor: its handlers find their actor in
 /// `current` instead of capturing it, so a million actors share one set of
 /// handlers (CAF allocates a behavior per actor otherwise: 144 B each).
 const task_actor_type::behavior_type& shared_behavior() {
   static const task_actor_type::behavior_type b{
-      [](fire_atom, std::uint64_t generation) { on_fire(current, generation); },
+      [](fire_atom, std::uint32_t generation) { on_fire(current, generation); },
       [](retry_atom, std::uint64_t run_id) { on_retry(current, run_id); },
       [](delivery_result& r) { on_result(current, r); },
-      [](run_now_atom) { return on_run_now(current); },
+      [](run_now_atom, const uuid& tenant) { return on_run_now(current, tenant); },
       [](get_atom) { return on_get(current); },
-      [](drain_atom) { return on_drain(current); },
+      [](drain_atom) { on_drain(current); },
   };
   return b;
 }
 
 using task_actor_base = task_actor_type::stateful_base<task_state>;
+
+/// An exception out of a handler ends the actor with the exception's message
+/// as the reason, which its supervisor logs (CAF's default prints to stdout and
+/// keeps only "runtime_error").
+caf::error on_exception(caf::scheduled_actor*, std::exception_ptr& x) {
+  try {
+    std::rethrow_exception(x);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+  } catch (...) {
+    return caf::make_error(caf::sec::runtime_error, std::string("unknown exception"));
+  }
+}
 
 class task_actor final : public task_actor_base {
  public:
@@ -495,6 +515,7 @@ class task_actor final : public task_actor_base {
     state.persisted_next = times.next_run_at;
     state.last_run = times.last_run_at;
     state.mode = mode;
+    set_exception_handler(exception_handler{&on_exception});
   }
 
   /// Every handler of this actor runs inside resume: it is `current` there.
@@ -527,6 +548,9 @@ expected<task_def> compile_task(const task_record& task) {
   const std::size_t id_at = target->path.find("/" + target->id + "/");
   if (id_at == std::string::npos || target->path.size() > 0xffff)
     return error{"webhookUrl: not a path this version can send to"};
+  const std::string_view payload = task.payload ? std::string_view(*task.payload) : "";
+  if (payload.size() > std::numeric_limits<std::uint32_t>::max())
+    return error{"payload: larger than 4 GiB"};
   task_def def;
   def.id = task.id;
   def.tenant_id = task.tenant_id;
@@ -535,10 +559,12 @@ expected<task_def> compile_task(const task_record& task) {
   def.id_at = static_cast<std::uint16_t>(id_at + 1);
   def.id_len = static_cast<std::uint16_t>(target->id.size());
   def.zone = zone;
-  def.sched = *compiled;
-  def.path = std::move(target->path);
-  def.path.shrink_to_fit();
-  if (task.payload) def.payload = *task.payload;
+  def.sched = cron::packed_schedule(*compiled);
+  def.path_len = static_cast<std::uint16_t>(target->path.size());
+  def.payload_len = static_cast<std::uint32_t>(payload.size());
+  def.text = std::make_unique_for_overwrite<char[]>(def.path_len + payload.size());
+  std::copy(target->path.begin(), target->path.end(), def.text.get());
+  std::copy(payload.begin(), payload.end(), def.text.get() + def.path_len);
   return def;
 }
 

@@ -35,6 +35,10 @@ struct task_runtime {
   /// actors. 0: fire at the instant. The fire's overlap check happens then.
   std::chrono::milliseconds fire_lead{0};
   std::uint64_t seed = 0;  ///< jitter seed; each task mixes in its id
+  /// Where a task actor reports its end (exited_atom): the supervisor that
+  /// spawned it. Each supervisor runs its actors on its own copy of the
+  /// runtime with this set; unset, nobody is told.
+  caf::actor_addr supervisor;
 };
 
 /// What a task actor runs from: the parts of a task a fire needs, compiled
@@ -46,18 +50,23 @@ struct task_def {
   uuid tenant_id;
   std::int64_t revision = 0;
   int max_retry = 0;
-  std::uint16_t id_at = 0;   ///< the webhook id within `path`
-  std::uint16_t id_len = 0;
   const date::time_zone* zone = nullptr;
-  cron::schedule sched;
-  /// `/api/webhooks/{id}/{token}`, appended to DISCORD_API_BASE. Secret.
-  std::string path;
-  /// The JSON body. Sends share it (aliasing this definition's block) rather
-  /// than copying it; kept here rather than behind a pointer of its own.
-  std::string payload;
+  cron::packed_schedule sched;  ///< unpack() to compute a fire
+  std::uint32_t payload_len = 0;
+  std::uint16_t path_len = 0;
+  std::uint16_t id_at = 0;  ///< the webhook id within path()
+  std::uint16_t id_len = 0;
+  /// path() then payload() in one block: two std::strings would take 64 bytes
+  /// and a heap block each, for a million tasks.
+  std::unique_ptr<char[]> text;
 
+  /// `/api/webhooks/{id}/{token}`, appended to DISCORD_API_BASE. Secret.
+  std::string_view path() const { return {text.get(), path_len}; }
+  /// The JSON body. Sends share it (with this definition as its owner) rather
+  /// than copying it.
+  std::string_view payload() const { return {text.get() + path_len, payload_len}; }
   /// Whose Discord rate-limit bucket applies.
-  std::string_view webhook_id() const { return std::string_view(path).substr(id_at, id_len); }
+  std::string_view webhook_id() const { return path().substr(id_at, id_len); }
 };
 
 /// Compiles a stored task for its actor, or says which field cannot be run

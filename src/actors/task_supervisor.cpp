@@ -8,9 +8,11 @@
 namespace taskhook {
 namespace {
 
+/// The actor holds the task's definition and hands it back in its exit report
+/// (a restart spawns from it), so the entry needs only the handle: 48 bytes a
+/// map node rather than 64.
 struct entry {
   task_actor_type actor;
-  std::shared_ptr<const task_def> def;  ///< shared with the actor
   /// Recent crash times, made on the first crash: most tasks never crash, and
   /// a million entries would each carry an empty vector.
   std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
@@ -21,7 +23,7 @@ using task_map = std::unordered_map<uuid, entry>;
 struct supervisor_state {
   std::shared_ptr<const task_runtime> rt;
   supervisor_options opts;
-  /// Shared with the exit functor, which runs after the state is gone.
+  /// Shared with the functor that stops them, which runs after the state is gone.
   std::shared_ptr<task_map> tasks_ptr = std::make_shared<task_map>();
   task_map& tasks = *tasks_ptr;
   supervisor_stats stats;
@@ -32,18 +34,12 @@ struct supervisor_state {
 
 using sup_ptr = supervisor_type::stateful_pointer<supervisor_state>;
 
-/// Spawns the task's actor and has it report its end to this supervisor. A
-/// functor that carries the task id, rather than a monitor and a map from
-/// actor address back to the task: the same one allocation per actor, no
-/// second map node (a million tasks).
-void spawn_for(sup_ptr self, entry& e, task_times times, start_mode mode) {
-  e.actor = spawn_task_actor(self, self->state.rt, e.def, times, mode);
-  caf::actor_cast<caf::abstract_actor*>(e.actor)->attach_functor(
-      [sup = caf::actor_addr{self->address()}, id = e.def->id,
-       aid = e.actor.id()](const caf::error& reason) {
-        if (auto h = caf::actor_cast<supervisor_type>(sup))
-          caf::anon_send(h, exited_atom::value, id, aid, reason);
-      });
+/// Spawns the task's actor. It reports its end to this supervisor itself
+/// (exited_atom, through the runtime's `supervisor`), rather than through a
+/// monitor or an attached functor: no allocation per actor for it.
+void spawn_for(sup_ptr self, entry& e, std::shared_ptr<const task_def> def, task_times times,
+               start_mode mode) {
+  e.actor = spawn_task_actor(self, self->state.rt, std::move(def), times, mode);
 }
 
 /// FAILED with `why` and no next run, in the database, for a task this
@@ -63,8 +59,10 @@ void mark_failed(sup_ptr self, const uuid& id, std::int64_t revision, std::strin
 /// supervisor's business.
 void retire(entry& e) { caf::anon_send(e.actor, drain_atom::value); }
 
-void on_exited(sup_ptr self, const uuid& id, caf::actor_id aid, const caf::error& reason) {
+void on_exited(sup_ptr self, std::shared_ptr<const task_def>& def, caf::actor_id aid,
+               const caf::error& reason) {
   auto& s = self->state;
+  const uuid& id = def->id;
   auto it = s.tasks.find(id);
   // Removed, or replaced since: the report is about a retired actor.
   if (it == s.tasks.end() || it->second.actor.id() != aid) return;
@@ -85,19 +83,22 @@ void on_exited(sup_ptr self, const uuid& id, caf::actor_id aid, const caf::error
     std::string why = "gave up after " + std::to_string(crashes.size()) + " crashes in " +
                       std::to_string(s.opts.crash_window.count()) + " s: " + why_down;
     if (s.log) s.log->error("task={} {}", id.str(), why);
-    mark_failed(self, id, e.def->revision, why);
+    mark_failed(self, id, def->revision, why);
     s.tasks.erase(it);
     return;
   }
   ++s.stats.restarts;
   if (s.rt->metrics) s.rt->metrics->tasks.restarts.fetch_add(1, std::memory_order_relaxed);
   if (s.log) s.log->warn("task={} actor crashed ({}), restarting", id.str(), why_down);
-  spawn_for(self, e, {}, start_mode::fresh);
+  spawn_for(self, e, std::move(def), {}, start_mode::fresh);
 }
 
 supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const task_runtime> rt,
                                           supervisor_options opts) {
-  self->state.rt = std::move(rt);
+  // This shard's own copy of the runtime: its actors report their end here.
+  auto own = std::make_shared<task_runtime>(*rt);
+  own->supervisor = self->address();
+  self->state.rt = std::move(own);
   self->state.opts = opts;
   // A supervisor that goes down takes its task actors with it: an orphan would
   // keep firing with nobody to route to it.
@@ -121,9 +122,8 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           mark_failed(self, task.id, task.revision, def.error_message());
           return true;
         }
-        auto& e = s.tasks[task.id];
-        e.def = std::make_shared<const task_def>(std::move(*def));
-        spawn_for(self, e, {task.next_run_at, task.last_run_at}, mode);
+        spawn_for(self, s.tasks[task.id], std::make_shared<const task_def>(std::move(*def)),
+                  {task.next_run_at, task.last_run_at}, mode);
         return true;
       },
       [self](remove_atom, const uuid& id) -> bool {
@@ -136,9 +136,8 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
       },
       [self](run_now_atom, const uuid& id, const uuid& tenant) -> caf::result<instant> {
         auto it = self->state.tasks.find(id);
-        if (it == self->state.tasks.end() || it->second.def->tenant_id != tenant)
-          return make_error(actor_error::no_such_task);
-        return self->delegate(it->second.actor, run_now_atom::value);
+        if (it == self->state.tasks.end()) return make_error(actor_error::no_such_task);
+        return self->delegate(it->second.actor, run_now_atom::value, tenant);  // it checks the tenant
       },
       [self](get_atom, const uuid& id) -> caf::result<task_snapshot> {
         auto it = self->state.tasks.find(id);
@@ -166,9 +165,8 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         self->quit();
         return true;
       },
-      [self](exited_atom, const uuid& id, caf::actor_id aid, const caf::error& reason) {
-        on_exited(self, id, aid, reason);
-      },
+      [self](exited_atom, std::shared_ptr<const task_def>& def, caf::actor_id aid,
+             const caf::error& reason) { on_exited(self, def, aid, reason); },
   };
 }
 

@@ -339,4 +339,62 @@ expected<schedule> parse(std::string_view expr) {
   return parse_fields(expr);
 }
 
+
+// -- packed_schedule ----------------------------------------------------------
+
+namespace {
+
+// Bit offsets of the fields in packed_schedule: 60+60+24+32+13+7+3 = 199 bits.
+constexpr int at_seconds = 0, at_minutes = 60, at_hours = 120, at_dom = 144, at_months = 176,
+              at_dow = 189, at_flags = 196;
+
+constexpr int packed_words = 7;
+
+std::uint64_t low_bits(int width) {
+  return width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
+}
+
+/// Fields up to 64 bits wide span at most three of the 32-bit words.
+void put_bits(std::uint32_t* words, int at, int width, std::uint64_t value) {
+  unsigned __int128 v = static_cast<unsigned __int128>(value & low_bits(width)) << (at % 32);
+  for (int k = at / 32; k < packed_words && v != 0; ++k, v >>= 32)
+    words[k] |= static_cast<std::uint32_t>(v);
+}
+
+std::uint64_t get_bits(const std::uint32_t* words, int at, int width) {
+  unsigned __int128 v = 0;
+  for (int k = 0; k < 3 && at / 32 + k < packed_words; ++k)
+    v |= static_cast<unsigned __int128>(words[at / 32 + k]) << (32 * k);
+  return static_cast<std::uint64_t>(v >> (at % 32)) & low_bits(width);
+}
+
+}  // namespace
+
+packed_schedule::packed_schedule(const schedule& s) {
+  put_bits(bits_, at_seconds, 60, s.seconds.to_ullong());
+  put_bits(bits_, at_minutes, 60, s.minutes.to_ullong());
+  put_bits(bits_, at_hours, 24, s.hours.to_ullong());
+  put_bits(bits_, at_dom, 32, s.days_of_month.to_ullong());
+  put_bits(bits_, at_months, 13, s.months.to_ullong());
+  put_bits(bits_, at_dow, 7, s.days_of_week.to_ullong());
+  put_bits(bits_, at_flags, 3,
+           (s.dom_restricted ? 1U : 0U) | (s.dow_restricted ? 2U : 0U) |
+               (s.follows_real_time ? 4U : 0U));
+}
+
+schedule packed_schedule::unpack() const {
+  schedule s;
+  s.seconds = std::bitset<60>(get_bits(bits_, at_seconds, 60));
+  s.minutes = std::bitset<60>(get_bits(bits_, at_minutes, 60));
+  s.hours = std::bitset<24>(get_bits(bits_, at_hours, 24));
+  s.days_of_month = std::bitset<32>(get_bits(bits_, at_dom, 32));
+  s.months = std::bitset<13>(get_bits(bits_, at_months, 13));
+  s.days_of_week = std::bitset<7>(get_bits(bits_, at_dow, 7));
+  const auto flags = get_bits(bits_, at_flags, 3);
+  s.dom_restricted = (flags & 1U) != 0;
+  s.dow_restricted = (flags & 2U) != 0;
+  s.follows_real_time = (flags & 4U) != 0;
+  return s;
+}
+
 }  // namespace taskhook::cron

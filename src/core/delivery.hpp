@@ -8,10 +8,32 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/time_format.hpp"
 
 namespace taskhook {
+
+/// Bytes shared without copying: a view, and a reference to whatever keeps
+/// them alive (for a task's payload, its compiled definition, so every send of
+/// a task shares the one copy).
+class shared_text {
+ public:
+  shared_text() = default;
+  shared_text(std::shared_ptr<const void> owner, std::string_view text)
+      : owner_(std::move(owner)), text_(text) {}
+  /// Owns `text` alone.
+  explicit shared_text(std::string text) {
+    auto s = std::make_shared<const std::string>(std::move(text));
+    text_ = *s;
+    owner_ = std::move(s);
+  }
+  std::string_view view() const { return text_; }
+
+ private:
+  std::shared_ptr<const void> owner_;
+  std::string_view text_;
+};
 
 /// Why an attempt got no HTTP answer.
 enum class transport_error : std::uint8_t {
@@ -30,7 +52,7 @@ struct delivery_request {
   std::uint64_t correlation = 0;  ///< echoed in the result
   std::string url;                ///< full target URL, `?wait=true` included
   std::string rate_key;           ///< the webhook (id) whose rate-limit bucket applies
-  std::shared_ptr<const std::string> body;  ///< the JSON payload, shared, never copied
+  shared_text body;               ///< the JSON payload, shared, never copied
   /// A fire prepared ahead of its time: the sink holds it and sends it at this
   /// wall-clock instant, never earlier. Unset: send as soon as possible.
   std::optional<instant> not_before;

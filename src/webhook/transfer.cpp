@@ -95,10 +95,9 @@ bool transfer::begin(rate_pacer::release r, steady::time_point now) {
   result_.started = clock_->now();
   t0_ = now;
 
-  const std::string* body = req_.body.get();
-  curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(body != nullptr ? body->size() : 0));
-  curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, body != nullptr ? body->data() : "");
+  const std::string_view body = req_.body.view();
+  curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, body.empty() ? "" : body.data());
   return curl_easy_setopt(easy_, CURLOPT_URL, req_.url.c_str()) == CURLE_OK;
 }
 

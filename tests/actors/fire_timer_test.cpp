@@ -19,7 +19,7 @@ struct recorder_state {
 caf::behavior recorder(caf::stateful_actor<recorder_state>* self,
                        std::shared_ptr<std::vector<std::uint64_t>> got) {
   self->state.got = std::move(got);
-  return {[self](fire_atom, std::uint64_t generation) { self->state.got->push_back(generation); }};
+  return {[self](fire_atom, std::uint32_t generation) { self->state.got->push_back(generation); }};
 }
 
 struct timer_fixture : actor_fixture {

@@ -102,8 +102,12 @@ class fake_sink final : public delivery_sink {
     bool cancelled = false;  ///< withdrawn by its actor
   };
   std::vector<sent> requests;
+  /// Set: submit() throws std::runtime_error with this message (a crash in the
+  /// task actor's handler).
+  std::optional<std::string> throw_on_submit;
 
   void submit(delivery_request req) override {
+    if (throw_on_submit) throw std::runtime_error(*throw_on_submit);
     bool held = req.not_before.has_value() && req.ticket != 0;
     requests.push_back({std::move(req), clock_.now(), held, false});
   }

@@ -98,6 +98,57 @@ TEST_CASE("five crashes in 60 s and the task is given up on as FAILED", "[superv
   f.run();
 }
 
+TEST_CASE("an exception in a task actor's handler is a crash: restarted, then given up on",
+          "[supervisor]") {
+  actor_fixture f;
+  auto sup = spawn_task_supervisor(f.sys, f.rt, {3, std::chrono::seconds(60)});
+  auto task = make_task("* * * * * *");
+  caf::anon_send(sup, upsert_atom::value, task, start_mode::fresh);
+  f.run();
+  auto first = lookup(f, sup, task.id);
+  REQUIRE(ok(first));
+  f.sink.throw_on_submit = "sink exploded";
+
+  f.advance_to(at("2026-01-01T00:00:01.000Z"));  // the fire throws
+  auto second = lookup(f, sup, task.id);
+  REQUIRE(ok(second));
+  CHECK(second->address() != first->address());
+  CHECK(stats(f, sup).restarts == 1);
+
+  f.advance_to(at("2026-01-01T00:00:03.000Z"));  // two more: the third crash in 60 s
+  CHECK_FALSE(ok(lookup(f, sup, task.id)));
+  CHECK(stats(f, sup).give_ups == 1);
+  f.flush();
+  auto p = f.db_store->last_progress(task.id);
+  REQUIRE(p.status.has_value());
+  CHECK(*p.status == task_status::failed);
+  const std::string reason = p.status_reason.value_or("");
+  CHECK(reason.rfind("gave up after 3 crashes in 60 s", 0) == 0);
+  CHECK(reason.find("sink exploded") != std::string::npos);  // the exception's message
+  CHECK(f.sink.requests.empty());
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.run();
+}
+
+TEST_CASE("a task that fails for good leaves its supervisor", "[supervisor]") {
+  actor_fixture f;
+  auto sup = spawn_task_supervisor(f.sys, f.rt);
+  auto task = make_task("* * * * * *", 0);
+  caf::anon_send(sup, upsert_atom::value, task, start_mode::fresh);
+  f.run();
+  f.advance_to(at("2026-01-01T00:00:01.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  f.respond(0, 500);  // no retries left: FAILED, the actor quits by itself
+  f.run();
+  CHECK_FALSE(ok(lookup(f, sup, task.id)));
+  auto st = stats(f, sup);
+  CHECK(st.actors == 0);
+  CHECK(st.restarts == 0);
+  CHECK(st.give_ups == 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.run();
+}
+
 TEST_CASE("a stored task that cannot run is marked FAILED with the field, not spawned",
           "[supervisor]") {
   actor_fixture f;

@@ -103,12 +103,12 @@ TEST_CASE("sends go to DISCORD_API_BASE with ?wait=true and the shared payload",
   const auto& req = f.sink.requests[0].req;
   CHECK(req.url == "http://127.0.0.1:9/api/webhooks/123456/secret-token?wait=true");
   CHECK(req.rate_key == "123456");
-  CHECK(*req.body == *task.payload);
-  const std::string* first_body = req.body.get();
+  CHECK(req.body.view() == *task.payload);
+  const char* first_body = req.body.view().data();
   f.respond(0, 204);
   f.advance_to(at("2026-01-01T00:02:00.000Z"));
   REQUIRE(f.sink.requests.size() == 2);
-  CHECK(f.sink.requests[1].req.body.get() == first_body);  // shared, not copied per send
+  CHECK(f.sink.requests[1].req.body.view().data() == first_body);  // shared, not copied per send
 }
 
 TEST_CASE("failed attempts retry on the exact backoff ladder, then the task fails",
@@ -451,7 +451,7 @@ TEST_CASE("a fire prepared ahead is withdrawn when its task changes before the i
     CHECK(f.sink.requests[0].cancelled);
     CHECK_FALSE(f.sink.requests[1].cancelled);
     CHECK(*f.sink.requests[1].req.not_before == at("2026-01-01T00:00:10.000Z"));
-    CHECK(*f.sink.requests[1].req.body == R"({"content":"new"})");
+    CHECK(f.sink.requests[1].req.body.view() == R"({"content":"new"})");
   }
   SECTION("already sent: the old actor waits for the result and records it") {
     f.advance_to(at("2026-01-01T00:00:10.000Z"));

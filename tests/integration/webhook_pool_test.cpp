@@ -89,7 +89,7 @@ delivery_request make_request(std::uint64_t correlation, std::string url, std::s
   r.correlation = correlation;
   r.url = std::move(url);
   r.rate_key = std::move(rate_key);
-  r.body = std::make_shared<const std::string>(std::move(body));
+  r.body = taskhook::shared_text(std::move(body));
   r.on_done = out.callback();
   return r;
 }

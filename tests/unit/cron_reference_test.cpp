@@ -240,6 +240,7 @@ std::optional<schedule> parse_and_compare(const generated_expression& e) {
   }
   if (!parsed) FAIL("rejected: " << parsed.error_message());
   REQUIRE(*parsed == e.expected);
+  CHECK(taskhook::cron::packed_schedule(*parsed).unpack() == *parsed);  // as task actors keep it
   return *parsed;
 }
 
