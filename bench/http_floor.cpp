@@ -1,0 +1,337 @@
+// http_floor: how fast can N webhook POSTs due at one instant reach a local
+// receiver on this machine, with libcurl (configured as taskhook's pool
+// configures it) and with the least an HTTP/1.1 client can do (raw sockets,
+// epoll, requests formatted before the instant)? Both in one run, rounds
+// interleaved, so the ratio holds on a shared machine (docs/BENCHMARKS.md,
+// "What bounds lateness at 10,000/s").
+//
+//   http_floor --port P [--requests N] [--connections C] [--threads T]
+//              [--rounds R] [--body-bytes B] [--id-base I] [--client raw|curl|both]
+//
+// Each round starts on a whole second (CLOCK_REALTIME): T threads each send
+// N/T requests over their C/T keep-alive connections, a new request on a
+// connection as soon as its response is in. Round 0 of each client only opens
+// the connections. Per round: client, the second it started on, completion
+// times from the instant (p50/p99/max, ms) and the CPU the client's threads used
+// per request (µs). Arrival times are the receiver's (bench_receiver stamps the
+// kernel's receive time; bench/run asks it per second).
+//
+// stdout: one JSON line per round.
+
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+constexpr std::int64_t ns_per_s = 1'000'000'000;
+
+std::int64_t wall_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
+}
+
+void sleep_until(std::int64_t ns) {
+  timespec ts{static_cast<time_t>(ns / ns_per_s), static_cast<long>(ns % ns_per_s)};
+  while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  }
+}
+
+double thread_cpu_us() {
+  rusage ru{};
+  getrusage(RUSAGE_THREAD, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "http_floor: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+struct options {
+  int port = 0;
+  int requests = 10000;
+  int connections = 2048;
+  int threads = 2;
+  int rounds = 3;
+  int body_bytes = 64;
+  std::uint64_t id_base = 900000000000000000ULL;
+  std::string client = "both";  ///< one alone, e.g. to profile it
+};
+
+std::string body_of(int bytes) {
+  std::string b = R"({"content":")";
+  const std::size_t tail = 2;
+  while (b.size() + tail < static_cast<std::size_t>(bytes)) b += 'x';
+  return b + "\"}";
+}
+
+std::string path_of(const options& o, int i) {
+  return "/api/webhooks/" + std::to_string(o.id_base + static_cast<std::uint64_t>(i)) +
+         "/bench-token?wait=true";
+}
+
+// -- raw sockets ---------------------------------------------------------------
+
+class raw_client {
+ public:
+  raw_client(const options& o, int conns) : o_(o) {
+    ep_ = epoll_create1(0);
+    if (ep_ < 0) die("epoll_create1");
+    for (int i = 0; i < conns; ++i) {
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0) die("socket");
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(static_cast<std::uint16_t>(o.port));
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die("connect");
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u32 = static_cast<std::uint32_t>(fds_.size());
+      if (epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl");
+      fds_.push_back(fd);
+    }
+    pending_.assign(fds_.size(), -1);
+    in_.resize(fds_.size());
+  }
+
+  /// Sends requests [first, first + n), formatted beforehand; returns each one's
+  /// completion time in ns after `t0`.
+  std::vector<std::int64_t> round(int first, int n, std::int64_t t0, const std::string& body) {
+    std::vector<std::string> reqs;
+    reqs.reserve(static_cast<std::size_t>(n));
+    const std::string head_tail = " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(o_.port) +
+                                  "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n";
+    for (int i = 0; i < n; ++i) reqs.push_back("POST " + path_of(o_, first + i) + head_tail + body);
+    std::vector<std::int64_t> done(static_cast<std::size_t>(n), 0);
+    sleep_until(t0);
+    int next = 0, finished = 0;
+    auto send_next = [&](std::size_t c) {
+      if (next >= n) return;
+      const std::string& r = reqs[static_cast<std::size_t>(next)];
+      if (write(fds_[c], r.data(), r.size()) != static_cast<ssize_t>(r.size())) die("write");
+      pending_[c] = next++;
+    };
+    for (std::size_t c = 0; c < fds_.size() && next < n; ++c) send_next(c);
+    std::vector<epoll_event> evs(256);
+    char buf[4096];
+    while (finished < n) {
+      int k = epoll_wait(ep_, evs.data(), static_cast<int>(evs.size()), 1000);
+      if (k < 0 && errno != EINTR) die("epoll_wait");
+      for (int e = 0; e < k; ++e) {
+        const std::size_t c = evs[static_cast<std::size_t>(e)].data.u32;
+        ssize_t got = read(fds_[c], buf, sizeof buf);
+        if (got <= 0) die("read (the receiver closed a connection)");
+        std::string& in = in_[c];
+        in.append(buf, static_cast<std::size_t>(got));
+        // 204 No Content: a response ends with its header block.
+        for (auto end = in.find("\r\n\r\n"); end != std::string::npos; end = in.find("\r\n\r\n")) {
+          in.erase(0, end + 4);
+          if (pending_[c] < 0) continue;
+          done[static_cast<std::size_t>(pending_[c])] = wall_ns() - t0;
+          pending_[c] = -1;
+          ++finished;
+          send_next(c);
+        }
+      }
+    }
+    return done;
+  }
+
+ private:
+  const options& o_;
+  int ep_ = -1;
+  std::vector<int> fds_;
+  std::vector<int> pending_;
+  std::vector<std::string> in_;
+};
+
+// -- libcurl, as src/webhook/transfer.cpp sets it up ---------------------------
+
+std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void*) {
+  // taskhook looks at every header line for Discord's rate-limit fields.
+  std::string_view line(data, size * n);
+  volatile bool limit = line.starts_with("X-RateLimit") || line.starts_with("x-ratelimit");
+  (void)limit;
+  return size * n;
+}
+
+class curl_client {
+ public:
+  curl_client(const options& o, int conns) : o_(o), max_(conns) {
+    multi_ = curl_multi_init();
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(conns));
+    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
+    headers_ = curl_slist_append(headers_, "Expect:");
+    for (int i = 0; i < conns; ++i) {
+      CURL* e = curl_easy_init();
+      curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
+      curl_easy_setopt(e, CURLOPT_PROXY, "");
+      curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_);
+      curl_easy_setopt(e, CURLOPT_USERAGENT, "taskhook-bench");
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &discard);
+      curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+      easies_.push_back(e);
+    }
+  }
+
+  std::vector<std::int64_t> round(int first, int n, std::int64_t t0, const std::string& body) {
+    std::vector<std::int64_t> done(static_cast<std::size_t>(n), 0);
+    std::vector<std::string> urls(easies_.size());
+    std::vector<int> request_of(easies_.size(), -1);
+    const std::string base = "http://127.0.0.1:" + std::to_string(o_.port);
+    sleep_until(t0);
+    int next = 0, finished = 0;
+    // URL formatted at send time, as the pool does.
+    auto start = [&](std::size_t i) {
+      CURL* e = easies_[i];
+      urls[i] = base + path_of(o_, first + next);
+      curl_easy_setopt(e, CURLOPT_URL, urls[i].c_str());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
+      request_of[i] = next++;
+      curl_multi_add_handle(multi_, e);
+    };
+    for (std::size_t i = 0; i < easies_.size() && next < n; ++i) start(i);
+    while (finished < n) {
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      int left = 0;
+      while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
+        if (m->msg != CURLMSG_DONE) continue;
+        CURL* e = m->easy_handle;
+        void* p = nullptr;
+        curl_easy_getinfo(e, CURLINFO_PRIVATE, &p);
+        if (m->data.result != CURLE_OK) {
+          std::fprintf(stderr, "http_floor: curl: %s\n", curl_easy_strerror(m->data.result));
+          std::exit(1);
+        }
+        const auto i = static_cast<std::size_t>(reinterpret_cast<std::intptr_t>(p));
+        done[static_cast<std::size_t>(request_of[i])] = wall_ns() - t0;
+        ++finished;
+        curl_multi_remove_handle(multi_, e);
+        if (next < n) start(i);
+      }
+      if (finished < n) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
+    }
+    return done;
+  }
+
+ private:
+  const options& o_;
+  int max_;
+  CURLM* multi_ = nullptr;
+  curl_slist* headers_ = nullptr;
+  std::vector<CURL*> easies_;
+};
+
+template <class Client>
+void run_round(const char* name, std::vector<Client>& clients, const options& o, int round,
+               const std::string& body) {
+  const std::int64_t t0 = (wall_ns() / ns_per_s + 2) * ns_per_s;
+  const int per = o.requests / o.threads;
+  std::vector<std::vector<std::int64_t>> done(clients.size());
+  std::vector<double> cpu(clients.size());
+  std::vector<std::thread> ts;
+  for (std::size_t t = 0; t < clients.size(); ++t)
+    ts.emplace_back([&, t] {
+      const double c0 = thread_cpu_us();
+      done[t] = clients[t].round(static_cast<int>(t) * per, per, t0, body);
+      cpu[t] = thread_cpu_us() - c0;
+    });
+  for (auto& t : ts) t.join();
+  std::vector<std::int64_t> all;
+  double cpu_us = 0;
+  for (std::size_t t = 0; t < clients.size(); ++t) {
+    all.insert(all.end(), done[t].begin(), done[t].end());
+    cpu_us += cpu[t];
+  }
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return static_cast<double>(all[static_cast<std::size_t>(p * static_cast<double>(all.size() - 1))]) / 1e6;
+  };
+  std::printf(
+      "{\"client\":\"%s\",\"round\":%d,\"second\":%lld,\"requests\":%zu,\"connections\":%d,"
+      "\"threads\":%d,\"done_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
+      "\"client_cpu_us_per_request\":%.2f}\n",
+      name, round, static_cast<long long>(t0 / ns_per_s), all.size(), o.connections, o.threads,
+      pct(0.5), pct(0.99), pct(1.0), cpu_us / static_cast<double>(all.size()));
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    const long v = std::strtol(argv[i + 1], nullptr, 10);
+    if (k == "--port") o.port = static_cast<int>(v);
+    else if (k == "--requests") o.requests = static_cast<int>(v);
+    else if (k == "--connections") o.connections = static_cast<int>(v);
+    else if (k == "--threads") o.threads = static_cast<int>(v);
+    else if (k == "--rounds") o.rounds = static_cast<int>(v);
+    else if (k == "--body-bytes") o.body_bytes = static_cast<int>(v);
+    else if (k == "--id-base") o.id_base = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--client") o.client = argv[i + 1];
+    else {
+      std::fprintf(stderr, "http_floor: unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (o.client != "raw" && o.client != "curl" && o.client != "both") {
+    std::fprintf(stderr, "http_floor: --client %s: expected raw, curl or both\n", o.client.c_str());
+    return 2;
+  }
+  if (o.port <= 0 || o.threads < 1 || o.requests < o.threads || o.connections < o.threads) {
+    std::fprintf(stderr, "usage: http_floor --port P [--requests N] [--connections C] [--threads T] [--rounds R]\n");
+    return 2;
+  }
+  rlimit nofile{};
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  nofile.rlim_cur = nofile.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &nofile);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  const std::string body = body_of(o.body_bytes);
+  const int per_thread = o.connections / o.threads;
+  std::vector<raw_client> raw;
+  std::vector<curl_client> curl;
+  const bool with_raw = o.client != "curl", with_curl = o.client != "raw";
+  for (int t = 0; t < o.threads; ++t) {
+    if (with_raw) raw.emplace_back(o, per_thread);
+    if (with_curl) curl.emplace_back(o, per_thread);
+  }
+  // Round 0 warms up (curl opens its connections then).
+  for (int r = 0; r <= o.rounds; ++r) {
+    if (with_raw) run_round("raw", raw, o, r, body);
+    if (with_curl) run_round("curl", curl, o, r, body);
+  }
+  return 0;
+}
