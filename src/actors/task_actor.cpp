@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "actors/guarded.hpp"
 #include "core/backoff.hpp"
 #include "core/cron.hpp"
 #include "core/misfire.hpp"
@@ -496,13 +497,7 @@ using task_actor_base = task_actor_type::stateful_base<task_state>;
 /// as the reason, which its supervisor logs (CAF's default prints to stdout and
 /// keeps only "runtime_error").
 caf::error on_exception(caf::scheduled_actor*, std::exception_ptr& x) {
-  try {
-    std::rethrow_exception(x);
-  } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
-  } catch (...) {
-    return caf::make_error(caf::sec::runtime_error, std::string("unknown exception"));
-  }
+  return caf::make_error(caf::sec::runtime_error, exception_message(x));
 }
 
 class task_actor final : public task_actor_base {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 
+#include "actors/guarded.hpp"
 #include "actors/protocol.hpp"
 #include "http/json.hpp"
 
@@ -27,13 +28,16 @@ class reply {
   Pistache::Http::Header::Collection& headers() { return w_.headers(); }
 
   void send(Pistache::Http::Code code, const std::string& body, const Pistache::Http::Mime::MediaType& type) {
+    answered_ = true;
     w_.send(code, body, type);
     record(code);
   }
   void send(Pistache::Http::Code code) {
+    answered_ = true;
     w_.send(code);
     record(code);
   }
+  bool answered() const { return answered_; }
 
  private:
   void record(Pistache::Http::Code code) {
@@ -45,6 +49,7 @@ class reply {
   http_metrics* metrics_;
   route route_;
   std::chrono::steady_clock::time_point start_;
+  bool answered_ = false;
 };
 
 using writer_ptr = std::shared_ptr<reply>;
@@ -59,6 +64,18 @@ inline void send_json(reply& w, Pistache::Http::Code code, const std::string& bo
 /// Answers the error an actor replied with: no such task → 404, database or
 /// timeout → 503 (server.cpp).
 void send_actor_error(reply& w, const caf::error& err);
+
+/// What an exception out of an actor completing a request leaves: logs it and
+/// answers 500 ("internal") unless `w` was answered already (server.cpp).
+void answer_crash(reply& w, const std::string& what);
+
+/// Spawns the short-lived actor that completes `w`: `init(self)` sends its
+/// requests. An exception in it or in a continuation answers 500 rather than
+/// leaving the client to wait for a response that never comes.
+template <class Init>
+void spawn_replying(caf::actor_system& sys, const writer_ptr& w, Init init) {
+  spawn_guarded(sys, [w](const std::string& what) { answer_crash(*w, what); }, std::move(init));
+}
 
 /// `Retry-After: <seconds>`; Pistache writes only typed headers.
 class retry_after_header final : public Pistache::Http::Header::Header {
@@ -90,7 +107,7 @@ template <class Reply, class Target, class OnReply, class... Ts>
 void ask(caf::actor_system& sys, const Target& target, reply&& rw,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
   auto w = std::make_shared<reply>(std::move(rw));
-  sys.spawn([target, timeout, w, on_reply, msg...](caf::event_based_actor* self) {
+  spawn_replying(sys, w, [target, timeout, w, on_reply, msg...](caf::event_based_actor* self) {
     self->request(target, timeout, msg...)
         .then([w, on_reply](Reply& reply) { on_reply(*w, std::move(reply)); },
               [w](caf::error& err) { send_actor_error(*w, err); });

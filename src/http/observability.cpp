@@ -292,8 +292,8 @@ std::string render_metrics(api& a, const std::vector<supervisor_stats>& shards, 
 
 /// Asks every supervisor shard for its counters, then calls `done` with them.
 template <class Done>
-void with_shard_stats(api& a, Done done) {
-  a.sys.spawn([&a, done](caf::event_based_actor* self) {
+void with_shard_stats(api& a, const writer_ptr& w, Done done) {
+  spawn_replying(a.sys, w, [&a, done](caf::event_based_actor* self) {
     auto results = std::make_shared<std::vector<supervisor_stats>>();
     auto remaining = std::make_shared<std::size_t>(a.tasks.shards().size());
     for (const auto& shard : a.tasks.shards())
@@ -312,7 +312,7 @@ void with_shard_stats(api& a, Done done) {
 void metrics_route(api& a, const request_context&, const Rest::Request&, reply& rw) {
   auto w = std::make_shared<reply>(std::move(rw));
   int readers = static_cast<int>(a.readers.all().size());
-  with_shard_stats(a, [&a, w, readers](const std::vector<supervisor_stats>& shards) {
+  with_shard_stats(a, w, [&a, w, readers](const std::vector<supervisor_stats>& shards) {
     w->send(Code::Ok, render_metrics(a, shards, readers),
             Http::Mime::MediaType::fromString("text/plain; version=0.0.4; charset=utf-8"));
   });
@@ -322,8 +322,8 @@ void admin_actors_route(api& a, const request_context& ctx, const Rest::Request&
   auto w = std::make_shared<reply>(std::move(rw));
   int readers = static_cast<int>(a.readers.all().size());
   auto since = ctx.now - std::chrono::hours(1);
-  with_shard_stats(a, [&a, w, readers, since](const std::vector<supervisor_stats>& shards) {
-    a.sys.spawn([&a, w, readers, since, shards](caf::event_based_actor* self) {
+  with_shard_stats(a, w, [&a, w, readers, since](const std::vector<supervisor_stats>& shards) {
+    spawn_replying(a.sys, w, [&a, w, readers, since, shards](caf::event_based_actor* self) {
       self->request(a.readers.next(), actor_timeout, rank_atom::value, since, 5)
           .then(
               [&a, w, readers, shards](task_rankings& ranks) {

@@ -123,7 +123,7 @@ void apply_to_actor(caf::event_based_actor* self, api& a, const task_record& t,
 template <class... Ts>
 void change_task(api& a, reply& rw, Code code, Ts... msg) {
   auto w = std::make_shared<reply>(std::move(rw));
-  a.sys.spawn([&a, w, code, msg...](caf::event_based_actor* self) {
+  spawn_replying(a.sys, w, [&a, w, code, msg...](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, msg...)
         .then([self, &a, w, code](task_record& t) { apply_to_actor(self, a, t, w, code); },
               [w](caf::error& err) { send_actor_error(*w, err); });
@@ -179,7 +179,7 @@ void get_task(api& a, const request_context& ctx, const Rest::Request& req,
   }
   auto epoch = a.cache.epoch(*id);
   auto w = std::make_shared<reply>(std::move(rw));
-  a.sys.spawn([&a, w, tenant = ctx.who.tenant, id = *id, epoch](caf::event_based_actor* self) {
+  spawn_replying(a.sys, w, [&a, w, tenant = ctx.who.tenant, id = *id, epoch](caf::event_based_actor* self) {
     auto finish = [&a, w, tenant, id, epoch](const task_detail& d) {
       auto body = task_detail_json(d);
       a.cache.put(tenant, id, body, epoch, read_cache::clock::now());
@@ -221,7 +221,7 @@ void delete_task(api& a, const request_context& ctx, const Rest::Request& req,
   auto id = path_id(req, rw);
   if (!id) return;
   auto w = std::make_shared<reply>(std::move(rw));
-  a.sys.spawn([&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
+  spawn_replying(a.sys, w, [&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, delete_atom::value, tenant, id)
         .then(
             [self, &a, w, id](bool) {
@@ -246,7 +246,7 @@ void run_task(api& a, const request_context& ctx, const Rest::Request& req,
   auto id = path_id(req, rw);
   if (!id) return;
   auto w = std::make_shared<reply>(std::move(rw));
-  a.sys.spawn([&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
+  spawn_replying(a.sys, w, [&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
     self->request(a.tasks.shard_for(id), actor_timeout, run_now_atom::value, id, tenant)
         .then(
             [w, id](instant at) {
@@ -302,7 +302,7 @@ void task_logs(api& a, const request_context& ctx, const Rest::Request& req,
   lq.task_id = *id;
   // The task must be the tenant's: unknown ids answer 404, not an empty page.
   auto w = std::make_shared<reply>(std::move(rw));
-  a.sys.spawn([&a, w, lq](caf::event_based_actor* self) {
+  spawn_replying(a.sys, w, [&a, w, lq](caf::event_based_actor* self) {
     auto& reader = a.readers.next();
     self->request(reader, actor_timeout, detail_atom::value, lq.tenant, *lq.task_id)
         .then(
@@ -391,7 +391,7 @@ void create_tenant(api& a, const request_context&, const Rest::Request& req,
   std::string key = generate_key();
   auto hash = hash_key(key);
   auto w = std::make_shared<reply>(std::move(rw));
-  a.sys.spawn([&a, w, key, hash, n = *name.value](caf::event_based_actor* self) {
+  spawn_replying(a.sys, w, [&a, w, key, hash, n = *name.value](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, tenants_atom::value, n, hash)
         .then(
             [&a, w, key, hash](tenant_info& t) {

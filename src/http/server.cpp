@@ -54,6 +54,11 @@ void send_actor_error(reply& w, const caf::error& err) {
                                               : "the service is unavailable");
 }
 
+void answer_crash(reply& w, const std::string& what) {
+  if (auto log = spdlog::get("http")) log->error("request failed in an actor: {}", what);
+  if (!w.answered()) send_error(w, Http::Code::Internal_Server_Error, "internal", "internal error");
+}
+
 struct server::impl {
   impl(const config& c, server_deps d)
       : limiter(c.rate_limit_per_min),
