@@ -181,7 +181,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void*) {
 
 class curl_client {
  public:
-  curl_client(const options& o, int conns) : o_(o), max_(conns) {
+  curl_client(const options& o, int conns) : o_(o) {
     multi_ = curl_multi_init();
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(conns));
     headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
@@ -246,7 +246,6 @@ class curl_client {
 
  private:
   const options& o_;
-  int max_;
   CURLM* multi_ = nullptr;
   curl_slist* headers_ = nullptr;
   std::vector<CURL*> easies_;
