@@ -391,9 +391,13 @@ try {
     await page.locator('#attempts .pager button[aria-label="Next page"]').click();
     await page.locator('#attempts .pager-page', { hasText: /^Page 2 of/ }).waitFor();
     const secondIds = await page.locator('#attempts-table tbody tr[data-log-id]').evaluateAll((rs) => rs.map((r) => r.dataset.logId));
+    // The task goes on firing every second while we page: page 2 must
+    // continue what page 1 showed, not shift under the new rows.
     assert(secondIds.length > 0 && !secondIds.some((id) => firstIds.includes(id)), 'page 2 repeats page 1');
+    assert(await page.locator('#attempts-pin').isVisible(), 'page 2 does not say it is pinned');
     await page.locator('#attempts .pager button[aria-label="Previous page"]').click();
     await page.locator('#attempts .pager-page', { hasText: /^Page 1 of/ }).waitFor();
+    await page.locator('#attempts-pin').waitFor({ state: 'detached' });
     return `${meta.total} attempts, ${firstIds.length} on page 1`;
   });
 

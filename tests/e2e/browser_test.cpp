@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <string>
 
 #include "e2e/service.hpp"
 
@@ -19,7 +20,16 @@ TEST_CASE("the dashboard works in a real browser", "[browser]") {
                         {"TASKHOOK_SCREENSHOT_DIR", dir},
                         {"HOME", dir}},
                        std::chrono::seconds(240));
-  INFO(r.out);
+  // The failing checks first: a CI log may keep only the start of a message.
+  std::string failures;
+  for (std::size_t at = 0; at < r.out.size();) {
+    auto end = r.out.find('\n', at);
+    if (end == std::string::npos) end = r.out.size();
+    if (r.out.compare(at, 4, "FAIL") == 0 || r.out.compare(at, 6, "cannot") == 0)
+      failures.append(r.out, at, end - at + 1);
+    at = end + 1;
+  }
+  INFO(failures << "--- the whole run ---\n" << r.out);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find(" 0 failed") != std::string::npos);
   run_command({"/bin/rm", "-rf", dir}, {});

@@ -441,7 +441,7 @@ async function loadTaskLogs() {
   const seq = ++tk.seq;
   const q = tk.logsQuery;
   try {
-    const res = await get(`/api/tasks/${tk.id}/logs`, { page: q.page, limit: LOG_PAGE_SIZE, status: q.status });
+    const res = await get(`/api/tasks/${tk.id}/logs`, { page: q.page, limit: LOG_PAGE_SIZE, status: q.status, to: q.to });
     if (state.task === tk && seq === tk.seq) tk.logs = res;
   } catch (e) {
     if (e.status === 404) return;
@@ -1013,10 +1013,26 @@ function renderAttempts() {
   }));
   ui.logsEmpty.hidden = res.data.length > 0;
   if (!res.data.length) replace(ui.logsEmpty, tk.logsQuery.status ? 'No attempts with this outcome.' : 'No attempts yet: the task has not fired.');
-  patch(ui.logsPager, JSON.stringify(res.meta), () => pager(res.meta, (p) => {
-    tk.logsQuery.page = p;
+  const q = tk.logsQuery;
+  const goTo = (p) => {
+    // A live task adds rows at the top while you page; past page 1 the
+    // history is pinned to what page 1 showed, so page 2 continues it.
+    if (p === 1) delete q.to;
+    else if (!q.to) q.to = pinAfter(q.page === 1 ? res.data : []);
+    q.page = p;
     loadTaskLogs().then(() => { renderTask(); $('#attempts').scrollIntoView({ block: 'start' }); }, (e) => toastError('Could not load the attempts', e));
-  }, 'attempts'));
+  };
+  patch(ui.logsPager, `${JSON.stringify(res.meta)}|${q.to || ''}`, () => [
+    q.to ? h('p', { class: 'pin-note muted', id: 'attempts-pin' }, `Attempts before ${fmtAbs(Date.parse(q.to))}; newer ones start on page 1. `,
+      h('button', { type: 'button', class: 'btn ghost small', onclick: () => goTo(1) }, 'Newest')) : null,
+    pager(res.meta, goTo, 'attempts')]);
+}
+
+// The exclusive `to` that keeps every row of a newest-first page: 1 ms past its
+// newest executionTime (the API answers milliseconds, the database keeps µs).
+function pinAfter(rows) {
+  const newest = rows.reduce((m, l) => Math.max(m, Date.parse(l.executionTime)), -Infinity);
+  return new Date(Number.isFinite(newest) ? newest + 1 : Date.now()).toISOString();
 }
 
 function renderAll() {
