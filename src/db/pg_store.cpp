@@ -11,10 +11,13 @@
 namespace taskhook::db {
 namespace {
 
-/// Attempt rows and task progress in one statement: the arrays travel as 17
-/// parameters, whatever the batch size, and the two writes commit together.
-/// Progress applies only while the task is still at the revision the actor was
-/// spawned with, so a draining old actor cannot undo a change made through the API.
+/// Attempt rows, their per-minute counts and task progress in one statement:
+/// the arrays travel as 18 parameters, whatever the batch size, and the writes
+/// commit together. Only rows actually inserted are counted (a retried batch
+/// is not counted twice), and not those of a task already deleted (stats leave
+/// deleted tasks out). Progress applies only while the task is still at the
+/// revision the actor was spawned with, so a draining old actor cannot undo a
+/// change made through the API.
 constexpr const char* write_batch_sql = R"sql(
 WITH ins AS (
   INSERT INTO task_logs (id, task_id, tenant_id, scheduled_for, execution_time, status,
@@ -27,7 +30,14 @@ WITH ins AS (
        AS l(id, task_id, tenant_id, scheduled_for, execution_time, status, retry_count,
             http_status, duration_ms, message, trigger)
   ON CONFLICT (id) DO NOTHING
-  RETURNING 1
+  RETURNING task_id, tenant_id, execution_time, status
+), counted AS (
+  INSERT INTO task_log_minutes AS m (tenant_id, minute, status, n)
+  SELECT i.tenant_id, date_trunc('minute', i.execution_time, 'UTC'), i.status, count(*)
+  FROM ins i
+  WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = i.task_id AND t.deleted_at IS NOT NULL)
+  GROUP BY 1, 2, 3
+  ON CONFLICT (tenant_id, minute, status) DO UPDATE SET n = m.n + excluded.n
 ), upd AS (
   UPDATE tasks t SET
     next_run_at   = CASE WHEN u.set_next THEN u.next_run_at ELSE t.next_run_at END,
@@ -204,6 +214,10 @@ expected<long> pg_pruner::prune(instant cutoff, int batch) {
       "LIMIT $2)",
       {format_iso_ms(cutoff), std::to_string(batch)});
   if (!r) return r.get_error();
+  // Stats read the last 24 hours of counts; an hour more covers a slow clock.
+  auto counts = session_.exec(
+      "DELETE FROM task_log_minutes WHERE minute < now() - interval '25 hours'");
+  if (!counts) return counts.get_error();
   return r->affected();
 }
 

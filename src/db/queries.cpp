@@ -172,12 +172,28 @@ expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant,
 }
 
 expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id) {
-  auto r = s.exec(
-      "UPDATE tasks SET deleted_at = now(), next_run_at = NULL, revision = revision + 1, "
-      "updated_at = now() WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL",
-      {id.str(), tenant.str()});
+  // The task's attempts leave the per-minute counts with it (stats do not count
+  // deleted tasks); rows written after this are not counted (write_batch).
+  auto r = s.exec(R"sql(
+WITH del AS (
+  UPDATE tasks SET deleted_at = now(), next_run_at = NULL, revision = revision + 1,
+                   updated_at = now()
+  WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL
+  RETURNING id, tenant_id
+), mine AS (
+  SELECT l.tenant_id, date_trunc('minute', l.execution_time, 'UTC') AS minute, l.status,
+         count(*) AS n
+  FROM task_logs l JOIN del ON l.task_id = del.id AND l.tenant_id = del.tenant_id
+  WHERE l.execution_time >= date_trunc('minute', now() - interval '25 hours', 'UTC')
+  GROUP BY 1, 2, 3
+), taken AS (
+  UPDATE task_log_minutes m SET n = m.n - mine.n FROM mine
+  WHERE m.tenant_id = mine.tenant_id AND m.minute = mine.minute AND m.status = mine.status
+)
+SELECT count(*) FROM del)sql",
+                  {id.str(), tenant.str()});
   if (!r) return r.get_error();
-  return r->affected() == 1;
+  return r->get(0, 0) == "1";
 }
 
 expected<tenant_info> insert_tenant(session& s, const std::string& name, const key_hash& hash) {
@@ -337,15 +353,29 @@ SELECT count(*), count(*) FILTER (WHERE status = 'ACTIVE'),
 FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL)sql",
                   {tenant.str()});
   if (!t) return t.get_error();
-  // Deleted tasks are not counted: their logs are left out too.
+  // The last 24 hours: whole minutes from the per-minute counts (deleted tasks
+  // already left out there), and the part of the oldest minute inside the
+  // window from the log rows themselves. The newest minute's count may hold a
+  // row stamped a moment after `now`.
   auto l = s.exec(R"sql(
-SELECT count(*), count(*) FILTER (WHERE l.status = 'SUCCESS'),
-       count(*) FILTER (WHERE l.status = 'FAILED'), count(*) FILTER (WHERE l.status = 'RETRYING'),
-       count(*) FILTER (WHERE l.status = 'SKIPPED')
-FROM task_logs l
-WHERE l.tenant_id = $1 AND l.execution_time >= $2::timestamptz - interval '24 hours'
-  AND l.execution_time <= $2::timestamptz
-  AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.deleted_at IS NOT NULL))sql",
+WITH w AS (
+  SELECT $2::timestamptz - interval '24 hours' AS since,
+         date_trunc('minute', $2::timestamptz - interval '24 hours', 'UTC')
+           + interval '1 minute' AS whole
+), c AS (
+  SELECT m.status, m.n FROM task_log_minutes m, w
+  WHERE m.tenant_id = $1 AND m.minute >= w.whole AND m.minute <= $2::timestamptz
+  UNION ALL
+  SELECT l.status, count(*) FROM task_logs l, w
+  WHERE l.tenant_id = $1 AND l.execution_time >= w.since AND l.execution_time < w.whole
+    AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.deleted_at IS NOT NULL)
+  GROUP BY l.status
+)
+SELECT COALESCE(sum(n), 0), COALESCE(sum(n) FILTER (WHERE status = 'SUCCESS'), 0),
+       COALESCE(sum(n) FILTER (WHERE status = 'FAILED'), 0),
+       COALESCE(sum(n) FILTER (WHERE status = 'RETRYING'), 0),
+       COALESCE(sum(n) FILTER (WHERE status = 'SKIPPED'), 0)
+FROM c)sql",
                   {tenant.str(), format_iso_ms(now)});
   if (!l) return l.get_error();
   dashboard_stats st;

@@ -121,9 +121,10 @@ TEST_CASE("taskhook migrate run twice against the same database succeeds both ti
   auto first = run_command({TASKHOOK_BINARY, "migrate"}, env);
   INFO(first.out);
   CHECK(first.exit_code == 0);
-  CHECK(first.out.find("2 applied, 0 already up to date") != std::string::npos);
+  const auto n = std::to_string(db::builtin_migrations().size());
+  CHECK(first.out.find(n + " applied, 0 already up to date") != std::string::npos);
   auto second = run_command({TASKHOOK_BINARY, "migrate"}, env);
   INFO(second.out);
   CHECK(second.exit_code == 0);
-  CHECK(second.out.find("0 applied, 2 already up to date") != std::string::npos);
+  CHECK(second.out.find("0 applied, " + n + " already up to date") != std::string::npos);
 }
