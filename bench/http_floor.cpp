@@ -179,11 +179,22 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void*) {
   return size * n;
 }
 
+/// `events` false: curl_multi_perform and curl_multi_poll, which walk every
+/// transfer and socket on each wake; true: libcurl's socket interface on our
+/// epoll (curl_multi_socket_action), which touches only the sockets that moved.
 class curl_client {
  public:
-  curl_client(const options& o, int conns) : o_(o) {
+  curl_client(const options& o, int conns, bool events) : o_(o), events_(events) {
     multi_ = curl_multi_init();
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(conns));
+    if (events_) {
+      ep_ = epoll_create1(0);
+      if (ep_ < 0) die("epoll_create1");
+      curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &curl_client::on_socket);
+      curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+      curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &curl_client::on_timer);
+      curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    }
     headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
     headers_ = curl_slist_append(headers_, "Expect:");
     for (int i = 0; i < conns; ++i) {
@@ -220,9 +231,26 @@ class curl_client {
       curl_multi_add_handle(multi_, e);
     };
     for (std::size_t i = 0; i < easies_.size() && next < n; ++i) start(i);
+    std::vector<epoll_event> evs(256);
     while (finished < n) {
       int running = 0;
-      curl_multi_perform(multi_, &running);
+      if (events_) {
+        int k = epoll_wait(ep_, evs.data(), static_cast<int>(evs.size()), timeout_ms_);
+        if (k < 0 && errno != EINTR) die("epoll_wait");
+        for (int e = 0; e < std::max(k, 0); ++e) {
+          const epoll_event& ev = evs[static_cast<std::size_t>(e)];
+          int mask = ((ev.events & EPOLLIN) != 0u ? CURL_CSELECT_IN : 0) |
+                     ((ev.events & EPOLLOUT) != 0u ? CURL_CSELECT_OUT : 0) |
+                     ((ev.events & (EPOLLERR | EPOLLHUP)) != 0u ? CURL_CSELECT_ERR : 0);
+          curl_multi_socket_action(multi_, ev.data.fd, mask, &running);
+        }
+        if (k == 0 || timeout_ms_ == 0) {
+          timeout_ms_ = -1;
+          curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+      } else {
+        curl_multi_perform(multi_, &running);
+      }
       int left = 0;
       while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
         if (m->msg != CURLMSG_DONE) continue;
@@ -239,13 +267,38 @@ class curl_client {
         curl_multi_remove_handle(multi_, e);
         if (next < n) start(i);
       }
-      if (finished < n) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
+      if (!events_ && finished < n) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
     }
     return done;
   }
 
  private:
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* self, void* known) {
+    auto* c = static_cast<curl_client*>(self);
+    epoll_event ev{};
+    ev.data.fd = fd;
+    ev.events = (what == CURL_POLL_IN || what == CURL_POLL_INOUT ? EPOLLIN : 0u) |
+                (what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? EPOLLOUT : 0u);
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(c->ep_, EPOLL_CTL_DEL, fd, nullptr);
+      curl_multi_assign(c->multi_, fd, nullptr);
+    } else if (known == nullptr) {
+      if (epoll_ctl(c->ep_, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl add");
+      curl_multi_assign(c->multi_, fd, c);
+    } else if (epoll_ctl(c->ep_, EPOLL_CTL_MOD, fd, &ev) != 0) {
+      die("epoll_ctl mod");
+    }
+    return 0;
+  }
+  static int on_timer(CURLM*, long ms, void* self) {
+    static_cast<curl_client*>(self)->timeout_ms_ = static_cast<int>(ms);
+    return 0;
+  }
+
   const options& o_;
+  bool events_;
+  int ep_ = -1;
+  int timeout_ms_ = -1;
   CURLM* multi_ = nullptr;
   curl_slist* headers_ = nullptr;
   std::vector<CURL*> easies_;
@@ -305,8 +358,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.client != "raw" && o.client != "curl" && o.client != "both") {
-    std::fprintf(stderr, "http_floor: --client %s: expected raw, curl or both\n", o.client.c_str());
+  if (o.client != "raw" && o.client != "curl" && o.client != "curl-events" && o.client != "both") {
+    std::fprintf(stderr, "http_floor: --client %s: expected raw, curl, curl-events or both\n",
+                 o.client.c_str());
     return 2;
   }
   if (o.port <= 0 || o.threads < 1 || o.requests < o.threads || o.connections < o.threads) {
@@ -321,16 +375,23 @@ int main(int argc, char** argv) {
   const std::string body = body_of(o.body_bytes);
   const int per_thread = o.connections / o.threads;
   std::vector<raw_client> raw;
-  std::vector<curl_client> curl;
-  const bool with_raw = o.client != "curl", with_curl = o.client != "raw";
+  std::vector<curl_client> curl, curl_events;
+  const bool both = o.client == "both";
+  const bool with_raw = both || o.client == "raw", with_curl = both || o.client == "curl",
+             with_events = both || o.client == "curl-events";
+  // libcurl keeps a pointer to its client: no reallocation after this.
+  curl.reserve(static_cast<std::size_t>(o.threads));
+  curl_events.reserve(static_cast<std::size_t>(o.threads));
   for (int t = 0; t < o.threads; ++t) {
     if (with_raw) raw.emplace_back(o, per_thread);
-    if (with_curl) curl.emplace_back(o, per_thread);
+    if (with_curl) curl.emplace_back(o, per_thread, false);
+    if (with_events) curl_events.emplace_back(o, per_thread, true);
   }
   // Round 0 warms up (curl opens its connections then).
   for (int r = 0; r <= o.rounds; ++r) {
     if (with_raw) run_round("raw", raw, o, r, body);
     if (with_curl) run_round("curl", curl, o, r, body);
+    if (with_events) run_round("curl-events", curl_events, o, r, body);
   }
   return 0;
 }
