@@ -1,12 +1,13 @@
 // http_floor: how fast can N webhook POSTs due at one instant reach a local
 // receiver on this machine, with libcurl (configured as taskhook's pool
-// configures it) and with the least an HTTP/1.1 client can do (raw sockets,
-// epoll, requests formatted before the instant)? Both in one run, rounds
-// interleaved, so the ratio holds on a shared machine (docs/BENCHMARKS.md,
-// "What bounds lateness at 10,000/s").
+// configures it, driven by curl_multi_perform/poll as the pool does, or by its
+// socket interface on our epoll) and with the least an HTTP/1.1 client can do
+// (raw sockets, epoll, requests formatted before the instant)? All in one run,
+// rounds interleaved, so the ratios hold on a shared machine (docs/BENCHMARKS.md,
+// "What bounds lateness at 10,000/s", "Connections, not the event loop").
 //
-//   http_floor --port P [--requests N] [--connections C] [--threads T]
-//              [--rounds R] [--body-bytes B] [--id-base I] [--client raw|curl|both]
+//   http_floor --port P [--requests N] [--connections C] [--threads T] [--rounds R]
+//              [--body-bytes B] [--id-base I] [--client raw|curl|curl-events|both]
 //
 // Each round starts on a whole second (CLOCK_REALTIME): T threads each send
 // N/T requests over their C/T keep-alive connections, a new request on a
