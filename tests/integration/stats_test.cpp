@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/queries.hpp"
+#include "core/task_input.hpp"
 #include "core/time_format.hpp"
 #include "core/uuid.hpp"
 #include "db/connection.hpp"
@@ -168,4 +170,114 @@ TEST_CASE("the migration counts the rows already logged", "[store][stats][migrat
   const auto now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
   CHECK(from_stats(catalog, tenant_a, now) == counted(db.url(), tenant_a, now));
   CHECK(std::stoll(counted(db.url(), tenant_a, now)[0]) > 500);
+}
+
+TEST_CASE("task counts kept by triggers equal a count of the tasks", "[store][stats]") {
+  scratch_database db;
+  {
+    auto conn = db::connection::open(db.url());
+    REQUIRE(conn.has_value());
+    REQUIRE(db::migrate(*conn, db::builtin_migrations()).has_value());
+  }
+  query(db.url(), "INSERT INTO tenants (id, name) VALUES ('" + tenant_a.str() + "', 'a'), ('" +
+                      tenant_b.str() + "', 'b')");
+  db::pg_store store(db.url());
+  db::pg_catalog catalog(db.url());
+  const auto now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+  std::uint64_t seed = 11;
+  auto rng = [&seed] { return (seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+
+  auto agree = [&](const char* when) {
+    for (const auto& tenant : {tenant_a, tenant_b}) {
+      INFO(when << ", tenant " << tenant.str());
+      auto direct = query(db.url(), R"sql(
+SELECT count(*), count(*) FILTER (WHERE status = 'ACTIVE'), count(*) FILTER (WHERE status = 'INACTIVE'),
+       count(*) FILTER (WHERE status = 'FAILED'), count(*) FILTER (WHERE name LIKE '%7%'),
+       count(*) FILTER (WHERE name LIKE '%7%' AND status = 'FAILED')
+FROM tasks WHERE deleted_at IS NULL AND tenant_id = ')sql" + tenant.str() + "'")[0];
+      auto st = catalog.stats(tenant, now);
+      REQUIRE(st.has_value());
+      CHECK(std::vector<std::string>{std::to_string(st->total_tasks), std::to_string(st->active_tasks),
+                                     std::to_string(st->inactive_tasks), std::to_string(st->failed_tasks)} ==
+            std::vector<std::string>(direct.begin(), direct.begin() + 4));
+      // List totals: page 2 of 1-row pages needs the count, as a client paging does.
+      auto total = [&](std::optional<task_status> status, std::optional<std::string> search) {
+        task_query q;
+        q.tenant = tenant;
+        q.page = 2;
+        q.limit = 1;
+        q.status = status;
+        q.search = std::move(search);
+        auto page = catalog.list_tasks(q);
+        REQUIRE(page.has_value());
+        return std::to_string(page->total);
+      };
+      CHECK(total(std::nullopt, std::nullopt) == direct[0]);
+      CHECK(total(task_status::active, std::nullopt) == direct[1]);
+      CHECK(total(task_status::inactive, std::nullopt) == direct[2]);
+      CHECK(total(task_status::failed, std::nullopt) == direct[3]);
+      CHECK(total(std::nullopt, "7") == direct[4]);
+      CHECK(total(task_status::failed, "7") == direct[5]);
+    }
+  };
+
+  // Through the store, as the API and the actors write.
+  std::vector<task_record> made;
+  for (int i = 0; i < 60; ++i) {
+    task_record t;
+    t.id = make_uuid_v7(static_cast<std::uint64_t>(now.time_since_epoch().count()),
+                        static_cast<std::uint16_t>(i), rng);
+    t.tenant_id = i % 3 == 0 ? tenant_b : tenant_a;
+    t.name = "task " + std::to_string(i);
+    t.schedule = "0 * * * *";
+    t.webhook_url = "https://discord.com/api/webhooks/1/x";
+    t.payload = std::make_shared<const std::string>("{}");
+    t.status = i % 4 == 0 ? task_status::inactive : task_status::active;
+    auto created = store.create_task(t, now);
+    REQUIRE(created.has_value());
+    made.push_back(*created);
+  }
+  agree("after creating");
+  for (int i = 0; i < 200; ++i) {
+    const auto& t = made[rng() % made.size()];
+    switch (rng() % 4) {
+      case 0: REQUIRE(store.toggle_task(t.tenant_id, t.id, now).has_value()); break;
+      case 1: {
+        task_input in;
+        in.status = static_cast<task_status>(rng() % 3);
+        in.name = "renamed " + std::to_string(i);
+        REQUIRE(store.patch_task(t.tenant_id, t.id, in, now).has_value());
+        break;
+      }
+      case 2: {  // a task actor giving up: FAILED through write_batch, at the task's revision
+        auto rev = query(db.url(), "SELECT revision FROM tasks WHERE id = '" + t.id.str() + "'");
+        if (rev.empty()) break;
+        task_progress p;
+        p.task_id = t.id;
+        p.revision = std::stoll(rev[0][0]);
+        p.status = task_status::failed;
+        p.status_reason = "gave up";
+        std::string err;
+        REQUIRE(store.write_batch({}, std::span<const task_progress>(&p, 1), err) == write_status::ok);
+        break;
+      }
+      default:
+        if (rng() % 4 == 0) REQUIRE(store.delete_task(t.tenant_id, t.id).has_value());
+    }
+  }
+  agree("after changes through the store");
+  CHECK(query(db.url(), "SELECT count(*) FROM tasks WHERE status = 'FAILED' AND deleted_at IS NULL")[0][0] != "0");
+
+  // Plain SQL too: a bulk load, a bulk status change, a hard delete, a truncate.
+  query(db.url(), "INSERT INTO tasks (tenant_id, name, schedule, webhook_url, payload, status) "
+                  "SELECT CASE WHEN g % 2 = 0 THEN '" + tenant_a.str() + "'::uuid ELSE '" +
+                      tenant_b.str() + "'::uuid END, 'bulk ' || g, '* * * * *', 'u', '{}', "
+                      "(ARRAY['ACTIVE', 'INACTIVE', 'FAILED'])[1 + g % 3] FROM generate_series(1, 5000) g");
+  agree("after a bulk load");
+  query(db.url(), "UPDATE tasks SET status = 'INACTIVE' WHERE name LIKE 'bulk %7'");
+  query(db.url(), "UPDATE tasks SET deleted_at = now() WHERE name LIKE 'bulk %3'");
+  query(db.url(), "DELETE FROM tasks WHERE name LIKE 'bulk %1'");
+  agree("after SQL changes");
+  query(db.url(), "TRUNCATE tasks");
+  agree("after a truncate");
 }
