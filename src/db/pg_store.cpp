@@ -17,7 +17,9 @@ namespace {
 /// is not counted twice), and not those of a task already deleted (stats leave
 /// deleted tasks out). Progress applies only while the task is still at the
 /// revision the actor was spawned with, so a draining old actor cannot undo a
-/// change made through the API.
+/// change made through the API. The counts assume this and delete_task run on one
+/// session, one after the other (the db_actor's): from two sessions at once, a
+/// row could be counted for a task whose deletion had not committed yet.
 constexpr const char* write_batch_sql = R"sql(
 WITH ins AS (
   INSERT INTO task_logs (id, task_id, tenant_id, scheduled_for, execution_time, status,
@@ -37,6 +39,7 @@ WITH ins AS (
   FROM ins i
   WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = i.task_id AND t.deleted_at IS NOT NULL)
   GROUP BY 1, 2, 3
+  ORDER BY 1, 2, 3
   ON CONFLICT (tenant_id, minute, status) DO UPDATE SET n = m.n + excluded.n
 ), upd AS (
   UPDATE tasks t SET

@@ -359,20 +359,27 @@ FROM tenant_task_counts WHERE tenant_id = $1)sql",
                   {tenant.str()});
   if (!t) return t.get_error();
   // The last 24 hours: whole minutes from the per-minute counts (deleted tasks
-  // already left out there), and the part of the oldest minute inside the
-  // window from the log rows themselves. The newest minute's count may hold a
-  // row stamped a moment after `now`.
+  // already left out there); the part of the oldest minute inside the window
+  // counted from the log rows themselves, and the rows of the newest minute
+  // stamped after `now` (written while this request was on its way) taken out.
   auto l = s.exec(R"sql(
 WITH w AS (
   SELECT $2::timestamptz - interval '24 hours' AS since,
          date_trunc('minute', $2::timestamptz - interval '24 hours', 'UTC')
-           + interval '1 minute' AS whole
+           + interval '1 minute' AS whole,
+         date_trunc('minute', $2::timestamptz, 'UTC') + interval '1 minute' AS upto
 ), c AS (
   SELECT m.status, m.n FROM task_log_minutes m, w
-  WHERE m.tenant_id = $1 AND m.minute >= w.whole AND m.minute <= $2::timestamptz
+  WHERE m.tenant_id = $1 AND m.minute >= w.whole AND m.minute < w.upto
   UNION ALL
   SELECT l.status, count(*) FROM task_logs l, w
   WHERE l.tenant_id = $1 AND l.execution_time >= w.since AND l.execution_time < w.whole
+    AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.deleted_at IS NOT NULL)
+  GROUP BY l.status
+  UNION ALL
+  SELECT l.status, -count(*) FROM task_logs l, w
+  WHERE l.tenant_id = $1 AND l.execution_time > $2::timestamptz AND l.execution_time < w.upto
+    AND l.execution_time >= w.whole
     AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.deleted_at IS NOT NULL)
   GROUP BY l.status
 )

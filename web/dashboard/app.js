@@ -1013,16 +1013,19 @@ function renderAttempts() {
   }));
   ui.logsEmpty.hidden = res.data.length > 0;
   if (!res.data.length) replace(ui.logsEmpty, tk.logsQuery.status ? 'No attempts with this outcome.' : 'No attempts yet: the task has not fired.');
-  const q = tk.logsQuery;
   const goTo = (p) => {
     // A live task adds rows at the top while you page; past page 1 the
-    // history is pinned to what page 1 showed, so page 2 continues it.
+    // history is pinned to what page 1 shows now, so page 2 continues it.
+    // (Read at the click: the pager is not redrawn for every refresh.)
+    const q = tk.logsQuery;
+    const shown = tk.logs;
     if (p === 1) delete q.to;
-    else if (!q.to) q.to = pinAfter(q.page === 1 ? res.data : []);
+    else if (!q.to) q.to = pinAfter(shown && shown.meta && shown.meta.page === 1 ? shown.data : []);
     q.page = p;
     loadTaskLogs().then(() => { renderTask(); $('#attempts').scrollIntoView({ block: 'start' }); }, (e) => toastError('Could not load the attempts', e));
   };
-  patch(ui.logsPager, `${JSON.stringify(res.meta)}|${q.to || ''}`, () => [
+  const q = tk.logsQuery;
+  patch(ui.logsPager, `${JSON.stringify(res.meta)}|${q.status}|${q.to || ''}`, () => [
     q.to ? h('p', { class: 'pin-note muted', id: 'attempts-pin' }, `Attempts before ${fmtAbs(Date.parse(q.to))}; newer ones start on page 1. `,
       h('button', { type: 'button', class: 'btn ghost small', onclick: () => goTo(1) }, 'Newest')) : null,
     pager(res.meta, goTo, 'attempts')]);
