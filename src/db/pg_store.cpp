@@ -14,8 +14,8 @@ namespace {
 /// Attempt rows, their per-minute counts and task progress in one statement:
 /// the arrays travel as 18 parameters, whatever the batch size, and the writes
 /// commit together. Only rows actually inserted are counted (a retried batch
-/// is not counted twice), and not those of a task already deleted (stats leave
-/// deleted tasks out). Progress applies only while the task is still at the
+/// is not counted twice); those of a task already deleted are counted apart
+/// (stats leave them out, the log listing does not). Progress applies only while the task is still at the
 /// revision the actor was spawned with, so a draining old actor cannot undo a
 /// change made through the API. The counts assume this and delete_task run on one
 /// session, one after the other (the db_actor's): from two sessions at once, a
@@ -34,13 +34,15 @@ WITH ins AS (
   ON CONFLICT (id) DO NOTHING
   RETURNING task_id, tenant_id, execution_time, status
 ), counted AS (
-  INSERT INTO task_log_minutes AS m (tenant_id, minute, status, n)
-  SELECT i.tenant_id, date_trunc('minute', i.execution_time, 'UTC'), i.status, count(*)
-  FROM ins i
-  WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = i.task_id AND t.deleted_at IS NOT NULL)
+  INSERT INTO task_log_minutes AS m (tenant_id, minute, status, n, n_gone)
+  SELECT i.tenant_id, date_trunc('minute', i.execution_time, 'UTC'), i.status,
+         count(*) FILTER (WHERE NOT i.gone), count(*) FILTER (WHERE i.gone)
+  FROM (SELECT ins.*, EXISTS (SELECT 1 FROM tasks t WHERE t.id = ins.task_id
+                                AND t.deleted_at IS NOT NULL) AS gone FROM ins) i
   GROUP BY 1, 2, 3
   ORDER BY 1, 2, 3
-  ON CONFLICT (tenant_id, minute, status) DO UPDATE SET n = m.n + excluded.n
+  ON CONFLICT (tenant_id, minute, status)
+  DO UPDATE SET n = m.n + excluded.n, n_gone = m.n_gone + excluded.n_gone
 ), upd AS (
   UPDATE tasks t SET
     next_run_at   = CASE WHEN u.set_next THEN u.next_run_at ELSE t.next_run_at END,

@@ -172,8 +172,8 @@ expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant,
 }
 
 expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id) {
-  // The task's attempts leave the per-minute counts with it (stats do not count
-  // deleted tasks); rows written after this are not counted (write_batch).
+  // The task's attempts move to the deleted side of the per-minute counts (stats
+  // leave them out, log totals keep them); write_batch puts later ones there.
   auto r = s.exec(R"sql(
 WITH del AS (
   UPDATE tasks SET deleted_at = now(), next_run_at = NULL, revision = revision + 1,
@@ -187,7 +187,7 @@ WITH del AS (
   WHERE l.execution_time >= date_trunc('minute', now() - interval '25 hours', 'UTC')
   GROUP BY 1, 2, 3
 ), taken AS (
-  UPDATE task_log_minutes m SET n = m.n - mine.n FROM mine
+  UPDATE task_log_minutes m SET n = m.n - mine.n, n_gone = m.n_gone + mine.n FROM mine
   WHERE m.tenant_id = mine.tenant_id AND m.minute = mine.minute AND m.status = mine.status
 )
 SELECT count(*) FROM del)sql",
@@ -311,6 +311,33 @@ expected<std::optional<task_detail>> get_task(session& s, const uuid& tenant, co
 }
 
 namespace {
+
+/// A tenant's attempts in [from, to) (to may be NULL), optionally of one status,
+/// without counting every row: whole minutes from the per-minute counts, both
+/// partial minutes from the rows. NULL when `from` is older than 24 hours, where
+/// the counts may be pruned and retention may have deleted rows: count then.
+/// Exact as long as attempts are written through write_batch (docs/QUERIES.md).
+constexpr const char* tenant_window_total_sql = R"sql(
+WITH w AS (
+  SELECT $3::timestamptz AS since, $4::timestamptz AS upto,
+         CASE WHEN date_trunc('minute', $3::timestamptz, 'UTC') = $3::timestamptz
+              THEN $3::timestamptz
+              ELSE date_trunc('minute', $3::timestamptz, 'UTC') + interval '1 minute' END AS lo,
+         COALESCE(date_trunc('minute', $4::timestamptz, 'UTC'), 'infinity') AS hi
+)
+SELECT CASE WHEN w.since >= now() - interval '24 hours' THEN
+    (SELECT COALESCE(sum(m.n + m.n_gone), 0) FROM task_log_minutes m
+     WHERE m.tenant_id = $1 AND ($2::text IS NULL OR m.status = $2)
+       AND m.minute >= w.lo AND m.minute < w.hi)
+  + (SELECT count(*) FROM task_logs l
+     WHERE l.tenant_id = $1 AND ($2::text IS NULL OR l.status = $2)
+       AND l.execution_time >= w.since AND l.execution_time < LEAST(w.lo, COALESCE(w.upto, 'infinity')))
+  + (SELECT count(*) FROM task_logs l
+     WHERE l.tenant_id = $1 AND ($2::text IS NULL OR l.status = $2)
+       AND l.execution_time >= GREATEST(w.hi, w.lo) AND l.execution_time < w.upto)
+  END
+FROM w)sql";
+
 expected<log_page> logs_page(session& s, const log_query& q, bool with_total) {
   static const std::string sql = std::string("SELECT ") + log_columns +
                                  R"sql( FROM task_logs
@@ -333,6 +360,11 @@ LIMIT $6 OFFSET $7)sql";
   for (int i = 0; i < r->rows(); ++i) page.items.push_back(log_from_row(*r, i));
   if (!with_total) return page;
   auto total = page_total(r->rows(), q.page, q.limit, [&]() -> expected<std::int64_t> {
+    if (!q.task_id && q.from) {
+      auto fast = s.exec(tenant_window_total_sql, {args[0], args[2], args[3], args[4]});
+      if (!fast) return fast.get_error();
+      if (!fast->is_null(0, 0)) return to_ll(fast->get(0, 0));
+    }
     auto c = s.exec(R"sql(SELECT count(*) FROM task_logs WHERE tenant_id = $1
   AND ($2::uuid IS NULL OR task_id = $2) AND ($3::text IS NULL OR status = $3)
   AND ($4::timestamptz IS NULL OR execution_time >= $4)
