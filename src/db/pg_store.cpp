@@ -11,15 +11,15 @@
 namespace taskhook::db {
 namespace {
 
-/// Attempt rows, their per-minute counts and task progress in one statement:
-/// the arrays travel as 18 parameters, whatever the batch size, and the writes
-/// commit together. Only rows actually inserted are counted (a retried batch
-/// is not counted twice); those of a task already deleted are counted apart
-/// (stats leave them out, the log listing does not). Progress applies only while the task is still at the
-/// revision the actor was spawned with, so a draining old actor cannot undo a
-/// change made through the API. The counts assume this and delete_task run on one
-/// session, one after the other (the db_actor's): from two sessions at once, a
-/// row could be counted for a task whose deletion had not committed yet.
+/// Attempt rows and task progress in one statement: the arrays travel as 18
+/// parameters, whatever the batch size, and the two writes commit together
+/// (a trigger adds the rows actually inserted to the per-minute counts,
+/// 0006_log_count_triggers.sql). Progress applies only while the task is still
+/// at the revision the actor was spawned with, so a draining old actor cannot
+/// undo a change made through the API. The counts assume this and delete_task
+/// run on one session, one after the other (the db_actor's): from two sessions
+/// at once, a row could be counted live for a task whose deletion had not
+/// committed yet.
 constexpr const char* write_batch_sql = R"sql(
 WITH ins AS (
   INSERT INTO task_logs (id, task_id, tenant_id, scheduled_for, execution_time, status,
@@ -32,17 +32,7 @@ WITH ins AS (
        AS l(id, task_id, tenant_id, scheduled_for, execution_time, status, retry_count,
             http_status, duration_ms, message, trigger)
   ON CONFLICT (id) DO NOTHING
-  RETURNING task_id, tenant_id, execution_time, status
-), counted AS (
-  INSERT INTO task_log_minutes AS m (tenant_id, minute, status, n, n_gone)
-  SELECT i.tenant_id, date_trunc('minute', i.execution_time, 'UTC'), i.status,
-         count(*) FILTER (WHERE NOT i.gone), count(*) FILTER (WHERE i.gone)
-  FROM (SELECT ins.*, EXISTS (SELECT 1 FROM tasks t WHERE t.id = ins.task_id
-                                AND t.deleted_at IS NOT NULL) AS gone FROM ins) i
-  GROUP BY 1, 2, 3
-  ORDER BY 1, 2, 3
-  ON CONFLICT (tenant_id, minute, status)
-  DO UPDATE SET n = m.n + excluded.n, n_gone = m.n_gone + excluded.n_gone
+  RETURNING 1
 ), upd AS (
   UPDATE tasks t SET
     next_run_at   = CASE WHEN u.set_next THEN u.next_run_at ELSE t.next_run_at END,

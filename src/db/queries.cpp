@@ -173,7 +173,7 @@ expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant,
 
 expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id) {
   // The task's attempts move to the deleted side of the per-minute counts (stats
-  // leave them out, log totals keep them); write_batch puts later ones there.
+  // leave them out, log totals keep them); the insert trigger puts later ones there.
   auto r = s.exec(R"sql(
 WITH del AS (
   UPDATE tasks SET deleted_at = now(), next_run_at = NULL, revision = revision + 1,
@@ -316,7 +316,7 @@ namespace {
 /// without counting every row: whole minutes from the per-minute counts, both
 /// partial minutes from the rows. NULL when `from` is older than 24 hours, where
 /// the counts may be pruned and retention may have deleted rows: count then.
-/// Exact as long as attempts are written through write_batch (docs/QUERIES.md).
+/// Exact whatever writes the attempts: triggers keep the counts (docs/QUERIES.md).
 constexpr const char* tenant_window_total_sql = R"sql(
 WITH w AS (
   SELECT $3::timestamptz AS since, $4::timestamptz AS upto,

@@ -178,6 +178,18 @@ TEST_CASE("stats from per-minute counts equal a count of the log rows", "[store]
                             "'::timestamptz - interval '25 hours'")[0][0] == "0");
   CHECK(query(db.url(), "SELECT count(*) FROM task_log_minutes")[0][0] != "0");
   all_agree("after pruning");
+
+  // Rows imported or removed by hand, around the minutes the queries split.
+  const std::string edge_iso = format_iso_ms(edge);
+  query(db.url(), "INSERT INTO task_logs (task_id, tenant_id, scheduled_for, execution_time, status) "
+                  "SELECT CASE WHEN g % 3 = 0 THEN '" + task_id(2).str() + "'::uuid ELSE '" +
+                      task_id(1).str() + "'::uuid END, '" + tenant_a.str() + "', now(), '" + edge_iso +
+                      "'::timestamptz + g * interval '997 ms', "
+                      "(ARRAY['SUCCESS', 'FAILED', 'RETRYING', 'SKIPPED'])[1 + g % 4] "
+                      "FROM generate_series(1, 400) g");
+  query(db.url(), "DELETE FROM task_logs WHERE id IN (SELECT id FROM task_logs WHERE execution_time > '" +
+                      edge_iso + "'::timestamptz + interval '30 seconds' ORDER BY id LIMIT 300)");
+  all_agree("after rows added and removed by hand");
 }
 
 TEST_CASE("the migration counts the rows already logged", "[store][stats][migrations]") {
