@@ -53,17 +53,20 @@ std::vector<std::string> from_stats(db::pg_catalog& cat, const uuid& tenant, ins
           std::to_string(st->retrying), std::to_string(st->skipped)};
 }
 
+/// Every migration applied, and tenants a and b.
+void migrate_with_two_tenants(const scratch_database& db) {
+  auto conn = db::connection::open(db.url());
+  REQUIRE(conn.has_value());
+  REQUIRE(db::migrate(*conn, db::builtin_migrations()).has_value());
+  query(db.url(), "INSERT INTO tenants (id, name) VALUES ('" + tenant_a.str() + "', 'a'), ('" +
+                      tenant_b.str() + "', 'b')");
+}
+
 }  // namespace
 
 TEST_CASE("stats from per-minute counts equal a count of the log rows", "[store][stats]") {
   scratch_database db;
-  {
-    auto conn = db::connection::open(db.url());
-    REQUIRE(conn.has_value());
-    REQUIRE(db::migrate(*conn, db::builtin_migrations()).has_value());
-  }
-  query(db.url(), "INSERT INTO tenants (id, name) VALUES ('" + tenant_a.str() + "', 'a'), ('" +
-                      tenant_b.str() + "', 'b')");
+  migrate_with_two_tenants(db);
   for (int i = 0; i < 5; ++i)
     query(db.url(), "INSERT INTO tasks (id, tenant_id, name, schedule, webhook_url, payload) VALUES ('" +
                         task_id(i).str() + "', '" + (i < 4 ? tenant_a : tenant_b).str() +
@@ -230,13 +233,7 @@ TEST_CASE("the migration counts the rows already logged", "[store][stats][migrat
 
 TEST_CASE("task counts kept by triggers equal a count of the tasks", "[store][stats]") {
   scratch_database db;
-  {
-    auto conn = db::connection::open(db.url());
-    REQUIRE(conn.has_value());
-    REQUIRE(db::migrate(*conn, db::builtin_migrations()).has_value());
-  }
-  query(db.url(), "INSERT INTO tenants (id, name) VALUES ('" + tenant_a.str() + "', 'a'), ('" +
-                      tenant_b.str() + "', 'b')");
+  migrate_with_two_tenants(db);
   db::pg_store store(db.url());
   db::pg_catalog catalog(db.url());
   const auto now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
