@@ -8,6 +8,7 @@
 //
 //   http_floor --port P [--requests N] [--connections C] [--threads T] [--rounds R]
 //              [--body-bytes B] [--id-base I] [--client raw|curl|curl-events|both]
+//              [--cacert PEM [--http2 K]]
 //
 // Each round starts on a whole second (CLOCK_REALTIME): T threads each send
 // N/T requests over their C/T keep-alive connections, a new request on a
@@ -16,6 +17,14 @@
 // times from the instant (p50/p99/max, ms) and the CPU the client's threads used
 // per request (µs). Arrival times are the receiver's (bench_receiver stamps the
 // kernel's receive time; bench/run asks it per second).
+//
+// --cacert: libcurl clients only, over TLS to https://127.0.0.1:P, the
+// receiver's certificate checked against PEM (as a real webhook host's would
+// be), HTTP/1.1 on each connection. --http2 K: HTTP/2 instead, each thread's
+// transfers multiplexed over at most K connections (what libcurl negotiates
+// with Discord by ALPN); --connections is then the transfers in flight. For
+// the receivers these need (nginx, nghttpd), see docs/BENCHMARKS.md,
+// "HTTP/2 is no cheaper".
 //
 // stdout: one JSON line per round.
 
@@ -76,6 +85,8 @@ struct options {
   int body_bytes = 64;
   std::uint64_t id_base = 900000000000000000ULL;
   std::string client = "both";  ///< one alone, e.g. to profile it
+  std::string cacert;           ///< non-empty: https, checked against this
+  int http2 = 0;                ///< > 0: HTTP/2 over at most this many connections
 };
 
 std::string body_of(int bytes) {
@@ -187,7 +198,11 @@ class curl_client {
  public:
   curl_client(const options& o, int conns, bool events) : o_(o), events_(events) {
     multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(conns));
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(o.http2 > 0 ? o.http2 : conns));
+    if (o.http2 > 0) {
+      curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+      curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(o.http2));
+    }
     if (events_) {
       ep_ = epoll_create1(0);
       if (ep_ < 0) die("epoll_create1");
@@ -209,6 +224,13 @@ class curl_client {
       curl_easy_setopt(e, CURLOPT_USERAGENT, "taskhook-bench");
       curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &discard);
       curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+      if (!o.cacert.empty()) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                         o.http2 > 0 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
+        // Queue on a connection being set up rather than open one per transfer.
+        if (o.http2 > 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+      }
       easies_.push_back(e);
     }
   }
@@ -217,7 +239,8 @@ class curl_client {
     std::vector<std::int64_t> done(static_cast<std::size_t>(n), 0);
     std::vector<std::string> urls(easies_.size());
     std::vector<int> request_of(easies_.size(), -1);
-    const std::string base = "http://127.0.0.1:" + std::to_string(o_.port);
+    const std::string base =
+        (o_.cacert.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(o_.port);
     sleep_until(t0);
     int next = 0, finished = 0;
     // URL formatted at send time, as the pool does.
@@ -354,6 +377,8 @@ int main(int argc, char** argv) {
     else if (k == "--body-bytes") o.body_bytes = static_cast<int>(v);
     else if (k == "--id-base") o.id_base = std::strtoull(argv[i + 1], nullptr, 10);
     else if (k == "--client") o.client = argv[i + 1];
+    else if (k == "--cacert") o.cacert = argv[i + 1];
+    else if (k == "--http2") o.http2 = static_cast<int>(v);
     else {
       std::fprintf(stderr, "http_floor: unknown option %s\n", argv[i]);
       return 2;
@@ -362,6 +387,14 @@ int main(int argc, char** argv) {
   if (o.client != "raw" && o.client != "curl" && o.client != "curl-events" && o.client != "both") {
     std::fprintf(stderr, "http_floor: --client %s: expected raw, curl, curl-events or both\n",
                  o.client.c_str());
+    return 2;
+  }
+  if (!o.cacert.empty() && (o.client == "raw" || o.client == "both")) {
+    std::fprintf(stderr, "http_floor: --cacert: the raw client has no TLS; use --client curl or curl-events\n");
+    return 2;
+  }
+  if (o.http2 < 0 || (o.http2 > 0 && o.cacert.empty())) {
+    std::fprintf(stderr, "http_floor: --http2 K: expected K > 0 with --cacert (HTTP/2 over TLS)\n");
     return 2;
   }
   if (o.port <= 0 || o.threads < 1 || o.requests < o.threads || o.connections < o.threads) {
