@@ -20,11 +20,12 @@
 //
 // --cacert: libcurl clients only, over TLS to https://127.0.0.1:P, the
 // receiver's certificate checked against PEM (as a real webhook host's would
-// be), HTTP/1.1 on each connection. --http2 K: HTTP/2 instead, each thread's
-// transfers multiplexed over at most K connections (what libcurl negotiates
-// with Discord by ALPN); --connections is then the transfers in flight. For
-// the receivers these need (nginx, nghttpd), see docs/BENCHMARKS.md,
-// "HTTP/2 is no cheaper".
+// be), HTTP/1.1 on each connection. --http2 K: HTTP/2 instead (what libcurl
+// negotiates with Discord by ALPN), each thread's transfers multiplexed over at
+// most K connections (CURLMOPT_MAX_HOST_CONNECTIONS; 0: no cap, libcurl's
+// default); --connections is then the transfers in flight. Each round also
+// reports the connections libcurl opened in it. For the receivers these need
+// (nginx, nghttpd), see docs/BENCHMARKS.md, "HTTP/2 is no cheaper".
 //
 // stdout: one JSON line per round.
 
@@ -46,6 +47,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -86,7 +88,7 @@ struct options {
   std::uint64_t id_base = 900000000000000000ULL;
   std::string client = "both";  ///< one alone, e.g. to profile it
   std::string cacert;           ///< non-empty: https, checked against this
-  int http2 = 0;                ///< > 0: HTTP/2 over at most this many connections
+  int http2 = -1;               ///< >= 0: HTTP/2 over at most this many connections (0: no cap)
 };
 
 std::string body_of(int bytes) {
@@ -124,6 +126,7 @@ class raw_client {
       if (epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl");
       fds_.push_back(fd);
     }
+    connects_ = static_cast<long>(fds_.size());
     pending_.assign(fds_.size(), -1);
     in_.resize(fds_.size());
   }
@@ -172,8 +175,12 @@ class raw_client {
     return done;
   }
 
+  /// Connections opened since the last call (all of them, at construction).
+  long take_connects() { return std::exchange(connects_, 0); }
+
  private:
   const options& o_;
+  long connects_ = 0;
   int ep_ = -1;
   std::vector<int> fds_;
   std::vector<int> pending_;
@@ -198,11 +205,9 @@ class curl_client {
  public:
   curl_client(const options& o, int conns, bool events) : o_(o), events_(events) {
     multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(o.http2 > 0 ? o.http2 : conns));
-    if (o.http2 > 0) {
-      curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(conns));  // as the pool
+    if (o.http2 > 0)
       curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(o.http2));
-    }
     if (events_) {
       ep_ = epoll_create1(0);
       if (ep_ < 0) die("epoll_create1");
@@ -227,9 +232,7 @@ class curl_client {
       if (!o.cacert.empty()) {
         curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-                         o.http2 > 0 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
-        // Queue on a connection being set up rather than open one per transfer.
-        if (o.http2 > 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+                         o.http2 >= 0 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
       }
       easies_.push_back(e);
     }
@@ -286,6 +289,9 @@ class curl_client {
           std::exit(1);
         }
         const auto i = static_cast<std::size_t>(reinterpret_cast<std::intptr_t>(p));
+        long opened = 0;
+        curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened);
+        connects_ += opened;
         done[static_cast<std::size_t>(request_of[i])] = wall_ns() - t0;
         ++finished;
         curl_multi_remove_handle(multi_, e);
@@ -295,6 +301,9 @@ class curl_client {
     }
     return done;
   }
+
+  /// Connections opened since the last call.
+  long take_connects() { return std::exchange(connects_, 0); }
 
  private:
   static int on_socket(CURL*, curl_socket_t fd, int what, void* self, void* known) {
@@ -320,6 +329,7 @@ class curl_client {
   }
 
   const options& o_;
+  long connects_ = 0;
   bool events_;
   int ep_ = -1;
   int timeout_ms_ = -1;
@@ -335,6 +345,7 @@ void run_round(const char* name, std::vector<Client>& clients, const options& o,
   const int per = o.requests / o.threads;
   std::vector<std::vector<std::int64_t>> done(clients.size());
   std::vector<double> cpu(clients.size());
+  long connects = 0;
   std::vector<std::thread> ts;
   for (std::size_t t = 0; t < clients.size(); ++t)
     ts.emplace_back([&, t] {
@@ -348,6 +359,7 @@ void run_round(const char* name, std::vector<Client>& clients, const options& o,
   for (std::size_t t = 0; t < clients.size(); ++t) {
     all.insert(all.end(), done[t].begin(), done[t].end());
     cpu_us += cpu[t];
+    connects += clients[t].take_connects();
   }
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) {
@@ -356,9 +368,9 @@ void run_round(const char* name, std::vector<Client>& clients, const options& o,
   std::printf(
       "{\"client\":\"%s\",\"round\":%d,\"second\":%lld,\"requests\":%zu,\"connections\":%d,"
       "\"threads\":%d,\"done_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
-      "\"client_cpu_us_per_request\":%.2f}\n",
+      "\"client_cpu_us_per_request\":%.2f,\"connects\":%ld}\n",
       name, round, static_cast<long long>(t0 / ns_per_s), all.size(), o.connections, o.threads,
-      pct(0.5), pct(0.99), pct(1.0), cpu_us / static_cast<double>(all.size()));
+      pct(0.5), pct(0.99), pct(1.0), cpu_us / static_cast<double>(all.size()), connects);
   std::fflush(stdout);
 }
 
@@ -393,8 +405,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "http_floor: --cacert: the raw client has no TLS; use --client curl or curl-events\n");
     return 2;
   }
-  if (o.http2 < 0 || (o.http2 > 0 && o.cacert.empty())) {
-    std::fprintf(stderr, "http_floor: --http2 K: expected K > 0 with --cacert (HTTP/2 over TLS)\n");
+  if (o.http2 < -1 || (o.http2 >= 0 && o.cacert.empty())) {
+    std::fprintf(stderr, "http_floor: --http2 K: expected K >= 0 with --cacert (HTTP/2 over TLS)\n");
     return 2;
   }
   if (o.port <= 0 || o.threads < 1 || o.requests < o.threads || o.connections < o.threads) {

@@ -19,6 +19,7 @@ struct sink_counters {
   std::uint64_t in_flight = 0;  ///< transfers running
   std::uint64_t sent_total = 0;
   std::uint64_t completed_total = 0;
+  std::uint64_t connections_opened_total = 0;  ///< new connections to webhook hosts
 };
 
 class delivery_sink {

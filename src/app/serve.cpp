@@ -42,6 +42,11 @@ constexpr std::chrono::milliseconds fire_lead{250};
 /// Concurrent transfers (each an HTTP/1.1 connection) per webhook worker: a
 /// second's burst of 1,000 fires goes out at once rather than in rounds.
 constexpr std::size_t transfers_per_worker = 1024;
+/// Connections per webhook worker to an https host (Discord speaks HTTP/2 there,
+/// up to 100-odd transfers per connection): a cold burst then opens 16, not one
+/// per transfer (docs/BENCHMARKS.md, "A cold burst over HTTP/2"). Lifted by the
+/// pool if the host answers over HTTP/1.1.
+constexpr std::size_t https_connections_per_worker = 16;
 
 /// Lifts the soft limit on open files towards the hard one: every transfer
 /// in flight holds a socket, and the usual soft limit is 1024.
@@ -158,6 +163,8 @@ int serve(const config& cfg) {
   pool_opts.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
   pool_opts.allow_private_targets = cfg.allow_private_targets;
   pool_opts.max_connections_per_worker = transfers_per_worker;
+  if (cfg.discord_api_base.starts_with("https:"))
+    pool_opts.max_host_connections = https_connections_per_worker;
   raise_open_files_limit(cfg.webhook_workers * transfers_per_worker + 1024);
   webhook::curl_pool pool(pool_opts);
   fire_timer fires(system_wall_clock());

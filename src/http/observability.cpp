@@ -238,6 +238,9 @@ std::string render_metrics(api& a, const std::vector<supervisor_stats>& shards, 
         "Attempts held back for an exhausted Discord rate-limit bucket.", rel(t.rate_limit_waits));
   p.one("taskhook_webhook_in_flight", "gauge", "Webhook transfers running.",
         double(sink.in_flight));
+  p.one("taskhook_webhook_connections_opened_total", "counter",
+        "Connections the webhook pool opened (one TCP connect, and TLS handshake over https, each).",
+        double(sink.connections_opened_total));
   p.one("taskhook_webhook_held", "gauge",
         "Scheduled sends prepared ahead of their instant, held by the webhook pool until then.",
         double(sink.held));

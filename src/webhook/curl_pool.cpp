@@ -67,6 +67,7 @@ class curl_pool::worker {
          counters& counters, std::shared_ptr<spdlog::logger> log)
       : index_(index),
         max_active_(std::max<std::size_t>(opts.max_connections_per_worker, 1)),
+        host_cap_(opts.max_host_connections),
         clock_(clock),
         counters_(counters),
         log_(std::move(log)),
@@ -85,10 +86,13 @@ class curl_pool::worker {
     // Only this worker's thread uses the share, so it needs no lock callbacks.
     curl_share_setopt(share_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(max_active_));
+    if (host_cap_ > 0)
+      curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(host_cap_));
     settings_.timeout = opts.timeout;
     settings_.max_response_bytes = opts.max_response_bytes;
     settings_.allow_private_targets = opts.allow_private_targets;
     settings_.user_agent = opts.user_agent;
+    settings_.ca_file = opts.ca_file;
     settings_.headers = headers_.get();
     settings_.share = share_.get();
     settings_.clock = &clock_;
@@ -333,11 +337,27 @@ class curl_pool::worker {
       if (auto wait = classify_response(res).retry_after) limits.retry_after = *wait;
     }
     pacer_.record_response(t->request().rate_key, limits, res.http_status, t->probe(), now);
+    if (added) note_wire(t->wire());
     log_outcome(*t, res);
     delivery_request req = t->take_request();
     release_slot(t);
     deliver(req, std::move(res));
     start_released(now);
+  }
+
+  void note_wire(transfer::wire_use w) {
+    if (w.connections_opened > 0)
+      counters_.connections_opened.fetch_add(static_cast<std::uint64_t>(w.connections_opened),
+                                             std::memory_order_relaxed);
+    if (host_cap_ == 0 || w.http_major != 1) return;
+    // One transfer per connection over HTTP/1.x: a cap would only throttle.
+    // Transfers already waiting for the cap start as connections come free.
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+    if (log_)
+      log_->info("webhook worker={} host answers over HTTP/1.1: connections per host no longer "
+                 "capped (was {})",
+                 index_, host_cap_);
+    host_cap_ = 0;
   }
 
   void release_slot(transfer* t) {
@@ -432,6 +452,7 @@ class curl_pool::worker {
 
   const std::size_t index_;
   const std::size_t max_active_;
+  std::size_t host_cap_;  // CURLMOPT_MAX_HOST_CONNECTIONS; 0 once lifted (or never set)
   const wall_clock& clock_;
   counters& counters_;
   std::shared_ptr<spdlog::logger> log_;
@@ -533,6 +554,7 @@ sink_counters curl_pool::read_counters() const {
   c.in_flight = st.in_flight;
   c.sent_total = st.sent_total;
   c.completed_total = st.completed_total;
+  c.connections_opened_total = st.connections_opened_total;
   return c;
 }
 
@@ -545,6 +567,7 @@ curl_pool_stats curl_pool::stats() const {
   s.in_flight = counters_.in_flight.load(r);
   s.sent_total = counters_.sent_total.load(r);
   s.completed_total = counters_.completed_total.load(r);
+  s.connections_opened_total = counters_.connections_opened.load(r);
   for (std::size_t i = 0; i < s.by_error.size(); ++i) s.by_error[i] = counters_.by_error[i].load(r);
   return s;
 }

@@ -25,6 +25,14 @@ struct curl_pool_options {
   bool allow_private_targets = false;            ///< ALLOW_PRIVATE_TARGETS
   std::size_t max_response_bytes = 64 * 1024;    ///< a larger answer is transport_error::too_large
   std::size_t max_connections_per_worker = 256;  ///< concurrent transfers (and cached connections)
+  /// Connections a worker may open to one host while that host may speak
+  /// HTTP/2 (0: no cap). Over HTTP/2 libcurl multiplexes transfers on a
+  /// connection, but opens one more for every transfer that starts before a
+  /// connection has confirmed it: one TLS handshake per transfer of a cold
+  /// burst (docs/BENCHMARKS.md, "A cold burst over HTTP/2"). The first answer
+  /// over HTTP/1.x lifts the cap for good: there it would only throttle.
+  std::size_t max_host_connections = 0;
+  std::string ca_file;  ///< PEM certificates to verify hosts with; empty: the system's
   std::string user_agent;                        ///< empty: "taskhook/<version>"
   /// Longest a request is held for an exhausted rate-limit bucket, whatever the
   /// server asks; after that it is sent and a 429 reaches the task actor.
@@ -39,6 +47,7 @@ struct curl_pool_stats {
   std::uint64_t in_flight = 0;        ///< transfers running
   std::uint64_t sent_total = 0;       ///< transfers started
   std::uint64_t completed_total = 0;  ///< outcomes reported, rejected ones included
+  std::uint64_t connections_opened_total = 0;  ///< new connections (TCP, and TLS over https)
   /// Outcomes by transport_error (index = enum value; `none` = an HTTP status arrived).
   std::array<std::uint64_t, 6> by_error{};
 };
@@ -78,7 +87,8 @@ class curl_pool final : public delivery_sink {
 
   /// What the workers count; atomics so /metrics never takes a lock.
   struct counters {
-    std::atomic<std::uint64_t> held{0}, queued{0}, paced{0}, in_flight{0}, sent_total{0}, completed_total{0};
+    std::atomic<std::uint64_t> held{0}, queued{0}, paced{0}, in_flight{0}, sent_total{0}, completed_total{0},
+        connections_opened{0};
     std::array<std::atomic<std::uint64_t>, 6> by_error{};
 
     void count(transport_error e) {

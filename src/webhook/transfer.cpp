@@ -69,6 +69,7 @@ std::unique_ptr<transfer> transfer::create(const transfer_settings& s) {
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, s.headers);
   curl_easy_setopt(e, CURLOPT_USERAGENT, s.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_SHARE, s.share);
+  if (!s.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, s.ca_file.c_str());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf_);
   // Refuses an announced Content-Length over the cap before any body arrives.
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(s.max_response_bytes));
@@ -125,6 +126,21 @@ delivery_result transfer::abort(const char* why, steady::time_point now) {
   res.error = transport_error::other;
   res.error_text = why;
   return res;
+}
+
+transfer::wire_use transfer::wire() const {
+  wire_use w;
+  curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &w.connections_opened);
+  long version = 0;
+  curl_easy_getinfo(easy_, CURLINFO_HTTP_VERSION, &version);
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+    case CURL_HTTP_VERSION_1_1: w.http_major = 1; break;
+    case CURL_HTTP_VERSION_2_0: w.http_major = 2; break;
+    case CURL_HTTP_VERSION_3: w.http_major = 3; break;
+    default: w.http_major = 0; break;
+  }
+  return w;
 }
 
 void transfer::note_error(const char* text) { std::snprintf(errbuf_, sizeof errbuf_, "%s", text); }

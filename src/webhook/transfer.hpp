@@ -25,6 +25,7 @@ struct transfer_settings {
   std::size_t max_response_bytes = 64 * 1024;
   bool allow_private_targets = false;
   std::string user_agent;
+  std::string ca_file;  ///< empty: libcurl's default certificates
   curl_slist* headers = nullptr;
   CURLSH* share = nullptr;
   const wall_clock* clock = nullptr;
@@ -55,6 +56,13 @@ class transfer {
 
   /// Hands the request back once curl no longer reads its body.
   delivery_request take_request() { return std::move(req_); }
+
+  /// How the finished attempt used the wire.
+  struct wire_use {
+    long connections_opened = 0;  ///< 0 when it reused a connection
+    int http_major = 0;           ///< 1, 2 or 3; 0 when no answer arrived
+  };
+  wire_use wire() const;
 
   const delivery_request& request() const { return req_; }
   const rate_limit_headers& limits() const { return limits_; }

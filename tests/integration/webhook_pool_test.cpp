@@ -541,3 +541,24 @@ TEST_CASE("held requests not yet due are refused at shutdown", "[webhook][held]"
   CHECK(s.held == 0);
   CHECK(s.queued == 0);
 }
+
+TEST_CASE("over HTTP/1.1 the first answer lifts the cap on connections per host",
+          "[webhook][host_cap]") {
+  fake_discord fake;
+  result_collector out;
+  auto opts = loopback_options();
+  opts.max_host_connections = 2;
+  curl_pool pool(opts);
+
+  REQUIRE(send_one(pool, out, 1, webhook_url(fake.base_url(), "1"), "1").http_status == 204);
+  // Eight at once, each held long enough to overlap: one connection each, as
+  // HTTP/1.1 needs. Under a cap that stayed they would share two.
+  fake.set_default({204, {}, "", 300ms});
+  for (std::uint64_t i = 2; i <= 9; ++i)
+    pool.submit(
+        make_request(i, webhook_url(fake.base_url(), std::to_string(i)), std::to_string(i), out));
+  REQUIRE(out.wait_for(9));
+  for (std::uint64_t i = 1; i <= 9; ++i) CHECK(out.get(i).http_status == 204);
+  CHECK(fake.connections_accepted() == 8);  // the first one's, reused, and seven more
+  CHECK(pool.stats().connections_opened_total == 8);
+}
