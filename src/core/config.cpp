@@ -39,10 +39,21 @@ bool valid_host(std::string_view h) {
   if (h.empty() || h.size() > 253) return false;
   for (char c : h) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-' || c == ':' || c == '_';
+              c == '.' || c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
+}
+
+/// A TCP port, 1-65535, in digits.
+bool valid_port(std::string_view p) {
+  if (p.empty() || p.size() > 5) return false;
+  int n = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  return n >= 1 && n <= 65535;
 }
 
 /// http(s)://host[:port] with nothing after but an optional slash.
@@ -56,14 +67,26 @@ std::optional<std::string> normalize_base_url(std::string_view v) {
     return std::nullopt;
   if (rest.ends_with('/')) rest.remove_suffix(1);
   if (rest.empty()) return std::nullopt;
-  auto authority = rest;
-  if (authority.front() == '[') {  // [::1]:8080
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    auto after = authority.substr(close + 1);
-    if (!after.empty() && after.front() != ':') return std::nullopt;
-  } else if (!valid_host(authority)) {
-    return std::nullopt;
+  std::string_view port;
+  if (rest.front() == '[') {  // [::1]:8080
+    auto close = rest.find(']');
+    if (close == std::string_view::npos || close == 1) return std::nullopt;
+    if (rest.substr(1, close - 1).find_first_not_of("0123456789abcdefABCDEF:.") !=
+        std::string_view::npos)
+      return std::nullopt;
+    auto after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return std::nullopt;
+      port = after.substr(1);
+      if (!valid_port(port)) return std::nullopt;
+    }
+  } else {
+    auto colon = rest.find(':');
+    if (colon != std::string_view::npos) {
+      port = rest.substr(colon + 1);
+      if (!valid_port(port)) return std::nullopt;
+    }
+    if (!valid_host(rest.substr(0, colon))) return std::nullopt;
   }
   std::string out(v);
   if (out.ends_with('/')) out.pop_back();
@@ -181,7 +204,7 @@ expected<config> load_config(const env_lookup& env) {
     auto base = normalize_base_url(*v);
     if (!base)
       return error{shown("DISCORD_API_BASE", *v) +
-                   ": expected an http or https URL with a host and no path"};
+                   ": expected an http or https URL with a host, an optional port 1-65535 and no path"};
     cfg.discord_api_base = *base;
   }
   if (auto e = bool_var("ALLOW_PRIVATE_TARGETS", cfg.allow_private_targets)) return *e;

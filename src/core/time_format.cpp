@@ -75,6 +75,14 @@ std::string_view format_iso_ms(instant t, iso_ms_buffer& out) {
   return std::string_view(buf, static_cast<std::size_t>(n));
 }
 
+instant earliest_time() {
+  return instant{std::chrono::milliseconds{civil::days_from_civil(1, 1, 1) * 86'400'000}};
+}
+
+instant latest_time() {
+  return instant{std::chrono::milliseconds{civil::days_from_civil(10000, 1, 1) * 86'400'000 - 1}};
+}
+
 std::optional<instant> parse_iso8601(std::string_view text) {
   std::size_t pos = 0;
   const auto year = read_digits(text, pos, 4);
@@ -129,8 +137,12 @@ std::optional<instant> parse_iso8601(std::string_view text) {
   using namespace std::chrono;
   const std::int64_t days_since_epoch =
       civil::days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
-  return instant{milliseconds{days_since_epoch * 86'400'000}} + hours{*hour} + minutes{*minute} +
-         seconds{*second} + milliseconds{millis} - minutes{offset_minutes};
+  const instant t = instant{milliseconds{days_since_epoch * 86'400'000}} + hours{*hour} +
+                    minutes{*minute} + seconds{*second} + milliseconds{millis} -
+                    minutes{offset_minutes};
+  // In UTC, too: what we write back (and PostgreSQL reads) is four-digit years.
+  if (t < earliest_time() || t > latest_time()) return std::nullopt;
+  return t;
 }
 
 }  // namespace taskhook

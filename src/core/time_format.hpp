@@ -21,8 +21,14 @@ struct iso_ms_buffer {
 };
 std::string_view format_iso_ms(instant t, iso_ms_buffer& out);
 
+/// The first and last instants whose UTC year has four digits (0001-9999): the
+/// range every time the API takes and gives lies in.
+instant earliest_time();
+instant latest_time();
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; the zone part is required.
-/// Fractions beyond milliseconds are truncated. Returns nullopt on anything else.
+/// Fractions beyond milliseconds are truncated. Returns nullopt on anything else,
+/// and on a time outside [earliest_time(), latest_time()] once in UTC.
 std::optional<instant> parse_iso8601(std::string_view text);
 
 }  // namespace taskhook

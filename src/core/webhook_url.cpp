@@ -25,15 +25,24 @@ bool token_chars(std::string_view s) {
   return true;
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 }  // namespace
 
 expected<webhook_target> parse_webhook_url(std::string_view url) {
+  // Scheme and host are case-insensitive (RFC 3986); the path is not.
   constexpr std::string_view scheme = "https://";
-  if (!url.starts_with(scheme)) return error{std::string(expected_form) + " (https only)"};
+  if (ascii_lower(url.substr(0, scheme.size())) != scheme)
+    return error{std::string(expected_form) + " (https only)"};
   auto rest = url.substr(scheme.size());
   auto slash = rest.find('/');
   if (slash == std::string_view::npos) return error{std::string(expected_form)};
-  auto host = rest.substr(0, slash);
+  const std::string host = ascii_lower(rest.substr(0, slash));
   static constexpr std::array<std::string_view, 6> hosts{
       "discord.com",     "discordapp.com",     "ptb.discord.com",
       "ptb.discordapp.com", "canary.discord.com", "canary.discordapp.com"};

@@ -211,6 +211,8 @@ tenant_name_result tenant_name(std::string_view body) {
     r.error = "required";
   } else if (field.get_string().get(name) != simdjson::SUCCESS) {
     r.error = "expected a string";
+  } else if (name.find('\0') != std::string_view::npos) {
+    r.error = "contains a NUL character (\\u0000), which cannot be stored";
   } else if (utf8_length(name) < 1 || utf8_length(name) > 200 ||
              name.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     r.error = "expected 1-200 characters, not blank";
@@ -220,13 +222,42 @@ tenant_name_result tenant_name(std::string_view body) {
   return r;
 }
 
-int query_reader::integer(const char* name, int def, int lo, int hi) {
+namespace {
+
+/// A query value in an error message: in quotes, at most 64 characters.
+std::string shown_value(std::string_view v) {
+  constexpr std::size_t shown_chars = 64;
+  std::size_t end = 0, chars = 0;
+  while (end < v.size() && chars < shown_chars) {
+    ++end;  // to the end of this character (the value is valid UTF-8 here)
+    while (end < v.size() && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) ++end;
+    ++chars;
+  }
+  std::string out = "\"";  // appended, not "..." + string: GCC 12 warns falsely on that
+  out.append(v.substr(0, end));
+  out += end < v.size() ? "…\"" : "\"";
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> query_reader::value(const char* name) {
   auto v = get_(name);
+  if (!v) return std::nullopt;
+  if (v->find('\0') != std::string::npos || !simdjson::validate_utf8(v->data(), v->size())) {
+    errors_.push_back({name, "expected UTF-8 text without NUL characters (after percent-decoding)"});
+    return std::nullopt;
+  }
+  return v;
+}
+
+int query_reader::integer(const char* name, int def, int lo, int hi) {
+  auto v = value(name);
   if (!v) return def;
   int out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (v->empty() || ec != std::errc{} || p != v->data() + v->size() || out < lo || out > hi) {
-    errors_.push_back({name, "\"" + *v + "\" is not an integer " + std::to_string(lo) + "-" +
+    errors_.push_back({name, shown_value(*v) + " is not an integer " + std::to_string(lo) + "-" +
                                  std::to_string(hi)});
     return def;
   }
@@ -234,41 +265,42 @@ int query_reader::integer(const char* name, int def, int lo, int hi) {
 }
 
 std::optional<task_status> query_reader::task_status_param(const char* name) {
-  auto v = get_(name);
+  auto v = value(name);
   if (!v) return std::nullopt;
   auto s = parse_task_status(*v);
-  if (!s) errors_.push_back({name, "\"" + *v + "\" is not one of ACTIVE, INACTIVE, FAILED"});
+  if (!s) errors_.push_back({name, shown_value(*v) + " is not one of ACTIVE, INACTIVE, FAILED"});
   return s;
 }
 
 std::optional<attempt_status> query_reader::attempt_status_param(const char* name) {
-  auto v = get_(name);
+  auto v = value(name);
   if (!v) return std::nullopt;
   auto s = parse_attempt_status(*v);
   if (!s)
-    errors_.push_back({name, "\"" + *v + "\" is not one of SUCCESS, FAILED, RETRYING, SKIPPED"});
+    errors_.push_back({name, shown_value(*v) + " is not one of SUCCESS, FAILED, RETRYING, SKIPPED"});
   return s;
 }
 
 std::optional<instant> query_reader::time(const char* name) {
-  auto v = get_(name);
+  auto v = value(name);
   if (!v) return std::nullopt;
   auto t = parse_iso8601(*v);
   if (!t)
-    errors_.push_back({name, "\"" + *v + "\" is not an ISO-8601 time with Z or an offset"});
+    errors_.push_back({name, shown_value(*v) + " is not an ISO-8601 time with Z or an offset, "
+                                          "in the years 0001-9999"});
   return t;
 }
 
 std::optional<uuid> query_reader::id(const char* name) {
-  auto v = get_(name);
+  auto v = value(name);
   if (!v) return std::nullopt;
   auto u = uuid::parse(*v);
-  if (!u) errors_.push_back({name, "\"" + *v + "\" is not a UUID"});
+  if (!u) errors_.push_back({name, shown_value(*v) + " is not a UUID"});
   return u;
 }
 
 std::optional<std::string> query_reader::text(const char* name, std::size_t max_chars) {
-  auto v = get_(name);
+  auto v = value(name);
   if (!v) return std::nullopt;
   if (utf8_length(*v) > max_chars) {
     errors_.push_back({name, "longer than " + std::to_string(max_chars) + " characters"});

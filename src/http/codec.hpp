@@ -56,6 +56,9 @@ class query_reader {
   const std::vector<field_error>& errors() const { return errors_; }
 
  private:
+  /// The value, or nullopt (and an error) when it is not UTF-8 text without NUL.
+  std::optional<std::string> value(const char* name);
+
   std::function<std::optional<std::string>(const char*)> get_;
   std::vector<field_error> errors_;
 };

@@ -3,6 +3,7 @@
 // when the actor answers.
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <random>
 
 #include "core/cron.hpp"
@@ -18,6 +19,9 @@ using Code = Http::Code;
 namespace {
 
 constexpr int max_limit = 100;
+/// Pages are numbered from 1 without a bound of their own (API.md); one past the
+/// last is an empty page. The offset is computed in 64 bits.
+constexpr int max_page = std::numeric_limits<int>::max();
 
 
 std::string lower(std::string_view s) {
@@ -32,9 +36,18 @@ std::optional<std::string> header(const Rest::Request& req, const char* name) {
   return raw->value();
 }
 
-/// The key from `X-API-Key`, or from `Authorization: Bearer`.
+/// `application/json`, in any case, with or without parameters (`; charset=utf-8`).
+bool is_json_media_type(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  return lower(type) == "application/json";
+}
+
+/// The key from `X-API-Key`, or from `Authorization: Bearer` (also when
+/// X-API-Key is present but empty).
 std::string presented_key(const Rest::Request& req) {
-  if (auto k = header(req, "X-API-Key")) return *k;
+  if (auto k = header(req, "X-API-Key"); k && !k->empty()) return *k;
   if (auto auth = header(req, "Authorization")) {
     constexpr std::string_view bearer = "bearer ";
     if (auth->size() > bearer.size() && lower(auth->substr(0, bearer.size())) == bearer)
@@ -155,7 +168,7 @@ void list_tasks(api& a, const request_context& ctx, const Rest::Request& req,
   auto q = params_of(req);
   task_query tq;
   tq.tenant = ctx.who.tenant;
-  tq.page = q.integer("page", 1, 1, 1'000'000);
+  tq.page = q.integer("page", 1, 1, max_page);
   tq.limit = q.integer("limit", 20, 1, max_limit);
   tq.status = q.task_status_param("status");
   tq.search = q.text("search", 200);
@@ -284,7 +297,7 @@ void read_logs(api& a, reply& rw, log_query lq) {
 log_query log_params(query_reader& q, const request_context& ctx) {
   log_query lq;
   lq.tenant = ctx.who.tenant;
-  lq.page = q.integer("page", 1, 1, 1'000'000);
+  lq.page = q.integer("page", 1, 1, max_page);
   lq.limit = q.integer("limit", 20, 1, max_limit);
   lq.status = q.attempt_status_param("status");
   lq.from = q.time("from");
@@ -367,7 +380,7 @@ void cron_preview(api&, const request_context& ctx, const Rest::Request& req,
   instant t = from;
   for (int i = 0; i < count; ++i) {
     auto next = cron::next_fire_after(*sched, t, zone);
-    if (!next) break;
+    if (!next || *next > latest_time()) break;  // times keep four-digit years
     append_json_string(out, format_iso_ms(*next));
     out.push_back(',');
     t = *next;
@@ -409,7 +422,7 @@ void create_tenant(api& a, const request_context&, const Rest::Request& req,
 void list_tenants(api& a, const request_context&, const Rest::Request& req,
                   reply& rw) {
   auto q = params_of(req);
-  int page = q.integer("page", 1, 1, 1'000'000);
+  int page = q.integer("page", 1, 1, max_page);
   int limit = q.integer("limit", 20, 1, max_limit);
   if (reject_params(q, rw)) return;
   ask<tenant_page>(
@@ -448,14 +461,15 @@ Rest::Route::Handler wrap(api& a, route id, route_opts opts, handler_fn fn) {
         send_error(rw, Code::Forbidden, "forbidden", "this route needs the admin key");
         return Rest::Route::Result::Ok;
       }
+      // Every route: one without a body must not take a large one either.
+      if (req.body().size() > a.cfg.max_body_bytes) {
+        send_error(rw, Code::Request_Entity_Too_Large, "payload_too_large",
+                   "the body is larger than " + std::to_string(a.cfg.max_body_bytes) + " bytes");
+        return Rest::Route::Result::Ok;
+      }
       if (opts.json_body) {
-        if (req.body().size() > a.cfg.max_body_bytes) {
-          send_error(rw, Code::Request_Entity_Too_Large, "payload_too_large",
-                     "the body is larger than " + std::to_string(a.cfg.max_body_bytes) + " bytes");
-          return Rest::Route::Result::Ok;
-        }
         auto type = header(req, "Content-Type");
-        if (!type || lower(*type).rfind("application/json", 0) != 0) {
+        if (!type || !is_json_media_type(*type)) {
           send_error(rw, Code::Unsupported_Media_Type, "unsupported_media_type",
                      "Content-Type must be application/json");
           return Rest::Route::Result::Ok;

@@ -85,6 +85,64 @@ TEST_CASE("413 for large bodies and 415 for bodies that are not JSON", "[api][li
   auto id = json(created.body).str("/id");
   auto toggle = http_request("POST", svc.url("/api/tasks/" + id + "/toggle"), {{"X-API-Key", admin_key}});
   CHECK(toggle.status == 200);
+  // ... nor may they take a large body: 413 before the route acts.
+  auto big_toggle = http_request("POST", svc.url("/api/tasks/" + id + "/toggle"),
+                                 {{"X-API-Key", admin_key}}, std::string(4000, 'x'));
+  CHECK(big_toggle.status == 413);
+  CHECK(json(big_toggle.body).str("/error/code") == "payload_too_large");
+  CHECK(json(svc.call("GET", "/api/tasks/" + id).body).str("/status") == "INACTIVE");  // not toggled back
+
+  // The media type is application/json exactly, parameters allowed.
+  auto jsonx = http_request("POST", svc.url("/api/tasks"),
+                            {{"X-API-Key", admin_key}, {"Content-Type", "application/jsonx"}},
+                            task_body("x"));
+  CHECK(jsonx.status == 415);
+  auto charset = http_request(
+      "POST", svc.url("/api/tasks"),
+      {{"X-API-Key", admin_key}, {"Content-Type", "Application/JSON ; charset=utf-8"}},
+      task_body("y"));
+  CHECK(charset.status == 201);
+}
+
+TEST_CASE("odd query values, times and names answer 400 naming the field, never 503",
+          "[api][validation]") {
+  service svc;
+  REQUIRE(svc.ready());
+  auto bad = [&](const std::string& path, const std::string& field) {
+    INFO(path);
+    auto r = svc.call("GET", path);
+    CHECK(r.status == 400);
+    json body(r.body);  // parses: valid JSON, so valid UTF-8
+    CHECK(body.str("/error/code") == "validation_failed");
+    CHECK(body.str("/error/details/0/field") == field);
+    return body;
+  };
+  bad("/api/tasks?search=%FF", "search");
+  bad("/api/tasks?search=%00abc", "search");
+  auto page = bad("/api/tasks?page=%FF", "page");
+  CHECK(page.str("/error/message") ==
+        "page: expected UTF-8 text without NUL characters (after percent-decoding)");
+  bad("/api/tasks?page=" + std::string(100, '9'), "page");
+  bad("/api/logs?from=0000-01-01T00:00:00Z", "from");
+  bad("/api/logs?to=0001-01-01T00:00:00%2B01:00", "to");
+  bad("/api/cron/preview?expression=*%20*%20*%20*%20*&timezone=%FF", "timezone");
+  CHECK(svc.call("GET", "/api/logs?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z").status ==
+        200);
+
+  // Pages have no upper bound of their own: past the last one is an empty page.
+  auto far = svc.call("GET", "/api/tasks?page=1000001");
+  REQUIRE(far.status == 200);
+  CHECK(json(far.body).size("/data") == 0);
+
+  auto nul = svc.call("POST", "/api/tenants", R"({"name":"ab\u0000cd"})");
+  CHECK(nul.status == 400);
+  CHECK(json(nul.body).str("/error/details/0/field") == "name");
+  CHECK(json(svc.call("GET", "/api/tenants").body).num("/meta/total") == 1);  // nothing stored
+
+  // Scheme and host of a webhook URL in any case.
+  auto upper = svc.call("POST", "/api/tasks",
+                        R"({"name":"u","schedule":"0 10 * * *","webhookUrl":"HTTPS://Discord.COM/api/webhooks/1/tok","payload":{"content":"a"}})");
+  CHECK(upper.status == 201);
 }
 
 TEST_CASE("keys: missing, wrong, bearer; tenants see only their own tasks", "[api][auth]") {
@@ -96,6 +154,9 @@ TEST_CASE("keys: missing, wrong, bearer; tenants see only their own tasks", "[ap
   CHECK(json(wrong.body).str("/error/code") == "unauthorized");
   auto bearer = http_get(svc.url("/api/tasks"), {{"Authorization", "Bearer " + admin_key}});
   CHECK(bearer.status == 200);
+  auto empty_header = http_get(svc.url("/api/tasks"),
+                               {{"X-API-Key", ""}, {"Authorization", "Bearer " + admin_key}});
+  CHECK(empty_header.status == 200);
   CHECK(http_get(svc.url("/health")).status == 200);  // no key needed
 
   auto tenant = svc.call("POST", "/api/tenants", R"({"name":"acme"})");
@@ -168,6 +229,11 @@ TEST_CASE("cron preview lists fire times or says what is wrong", "[api][cron]") 
   CHECK(bad.status == 400);
   CHECK(json(bad.body).str("/error/message") == "expression: field 2 (hour): 25 is out of range 0-23");
   CHECK(svc.call("GET", "/api/cron/preview?expression=*%20*%20*%20*%20*&count=101").status == 400);
+  // The list ends with the year 9999: times keep their four-digit form.
+  auto last = svc.call("GET", "/api/cron/preview?expression=*%20*%20*%20*%20*&count=3&from=9999-12-31T23:58:00Z");
+  REQUIRE(last.status == 200);
+  REQUIRE(json(last.body).size("/next") == 1);
+  CHECK(json(last.body).str("/next/0") == "9999-12-31T23:59:00.000Z");
   CHECK(svc.call("GET", "/api/cron/preview").status == 400);
 }
 

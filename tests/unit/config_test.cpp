@@ -123,10 +123,22 @@ TEST_CASE("bad values name the variable, the value and what was expected", "[con
   CHECK(error_for({{"LOG_RETENTION_DAYS", "0"}}) ==
         "LOG_RETENTION_DAYS=0: expected an integer 1-3650");
   CHECK(error_for({{"DISCORD_API_BASE", "ftp://x"}}) ==
-        "DISCORD_API_BASE=ftp://x: expected an http or https URL with a host and no path");
-  CHECK(error_for({{"DISCORD_API_BASE", "https://discord.com/api"}}) ==
-        "DISCORD_API_BASE=https://discord.com/api: expected an http or https URL with a host "
-        "and no path");
+        "DISCORD_API_BASE=ftp://x: expected an http or https URL with a host, an optional port "
+        "1-65535 and no path");
+  for (const char* bad : {"https://discord.com/api", "http://localhost:99999", "http://host:abc",
+                          "http://host:", "http://:8080", "http://[::1]:8080/x", "http://[]:80",
+                          "http://[::1]x", "http://[zz]:80"}) {
+    INFO(bad);
+    CHECK(error_for({{"DISCORD_API_BASE", bad}}) ==
+          std::string("DISCORD_API_BASE=") + bad +
+              ": expected an http or https URL with a host, an optional port 1-65535 and no path");
+  }
+  for (const char* good : {"http://localhost:65535", "https://discord.com", "http://[::1]:8080",
+                           "http://[::1]", "http://127.0.0.1:1/"}) {
+    INFO(good);
+    auto cfg = load_config(env_of({{"DISCORD_API_BASE", good}}));
+    CHECK(cfg.has_value());
+  }
   CHECK(error_for({{"ALLOW_PRIVATE_TARGETS", "maybe"}}) ==
         "ALLOW_PRIVATE_TARGETS=maybe: expected true or false");
   CHECK(error_for({{"RATE_LIMIT_PER_MIN", "0"}}) ==

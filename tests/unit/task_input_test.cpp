@@ -239,6 +239,10 @@ TEST_CASE("schedule, timezone and webhookUrl carry their parsers' messages", "[t
              "…\"; expected an IANA name such as Europe/Berlin"});
 
   CHECK(field_errors("webhookUrl", quoted(webhook)).empty());
+  // Scheme and host in any case, as URLs allow; the path as Discord spells it.
+  CHECK(field_errors("webhookUrl", "\"HTTPS://Canary.Discord.COM/api/webhooks/1/abc\"").empty());
+  CHECK(field_errors("webhookUrl", "\"https://discord.com/API/webhooks/1/abc\"") ==
+        list{"webhookUrl: expected https://discord.com/api/webhooks/{id}/{token}"});
   CHECK(field_errors("webhookUrl", "\"http://discord.com/api/webhooks/1/abc\"") ==
         list{"webhookUrl: expected https://discord.com/api/webhooks/{id}/{token} (https only)"});
   CHECK(field_errors("webhookUrl", "\"https://example.com/api/webhooks/1/abc\"") ==

@@ -107,14 +107,26 @@ TEST_CASE("parse_iso8601 rejects everything else", "[time_format]") {
 TEST_CASE("parse_iso8601 accepts leap days that exist", "[time_format]") {
   CHECK(parse_iso8601("2028-02-29T00:00:00Z"));
   CHECK(parse_iso8601("2000-02-29T00:00:00Z"));
-  CHECK(parse_iso8601("0000-01-01T00:00:00Z"));
-  CHECK(parse_iso8601("9999-12-31T23:59:59.999Z") == from_ms(253'402'300'799'999));
+  CHECK(parse_iso8601("0004-02-29T00:00:00Z"));
 }
 
-TEST_CASE("format_iso_ms round-trips through parse_iso8601 across years 0-9999",
+TEST_CASE("parse_iso8601 takes the years 0001-9999 only, counted in UTC", "[time_format]") {
+  CHECK(parse_iso8601("0001-01-01T00:00:00Z") == taskhook::earliest_time());
+  CHECK(taskhook::earliest_time() == from_ms(-62'135'596'800'000));
+  CHECK(parse_iso8601("9999-12-31T23:59:59.999Z") == from_ms(253'402'300'799'999));
+  CHECK(taskhook::latest_time() == from_ms(253'402'300'799'999));
+  // PostgreSQL has no year 0, and we write four-digit years only.
+  CHECK_FALSE(parse_iso8601("0000-12-31T23:59:59.999Z"));
+  CHECK_FALSE(parse_iso8601("0001-01-01T00:30:00+01:00"));  // 0000-12-31T23:30Z
+  CHECK(parse_iso8601("0001-01-01T00:30:00-01:00"));
+  CHECK_FALSE(parse_iso8601("9999-12-31T23:30:00-01:00"));  // 10000-01-01T00:30Z
+  CHECK(parse_iso8601("9999-12-31T23:30:00+01:00"));
+}
+
+TEST_CASE("format_iso_ms round-trips through parse_iso8601 across years 1-9999",
           "[time_format]") {
   std::uint64_t x = 0x2545f4914f6cdd1dull;
-  const std::int64_t lo = -62'167'219'200'000;  // 0000-01-01
+  const std::int64_t lo = -62'135'596'800'000;  // 0001-01-01
   const std::int64_t hi = 253'402'300'799'999;  // 9999-12-31T23:59:59.999
   for (int i = 0; i < 20000; ++i) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
