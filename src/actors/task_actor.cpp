@@ -49,6 +49,8 @@ struct run_state {
   /// The first attempt was handed over ahead of its instant under this ticket;
   /// until the sink sends it, it can be withdrawn. 0: not held.
   std::uint64_t held_ticket = 0;
+  /// A run resumed at start, waiting to retry: when its attempt is due.
+  instant resumed_due{};
 };
 
 /// Kept inline in every task actor, so ordered and sized for a million idle
@@ -253,6 +255,7 @@ void fail_task(task_ptr self, const std::string& reason) {
   p.next_run_at = std::nullopt;
   p.status = task_status::failed;
   p.status_reason = reason;
+  p.set_retry = true;  // the run is over: nothing is owed
   self->send(s.rt->db, std::move(p));
   if (auto* log = task_state::log()) log->info("task={} failed: {}", s.def->id.str(), reason);
   self->quit();
@@ -329,6 +332,15 @@ void on_result(task_ptr self, delivery_result& r) {
     }
   } done{s};
 
+  if (r.stopping) {
+    // The sender is stopping: no answer, so neither a row nor a failure. The
+    // database still has the run to redo at the next start (next_run_at held
+    // back for a first attempt, the owed retry for a later one).
+    s.run.reset();
+    finish_drain_if_idle(self);
+    return;
+  }
+
   if (auto* m = s.metrics()) {
     m->delivery_seconds.observe(std::chrono::duration<double>(r.duration).count());
     if (run.attempt == 0 && run.trigger == run_trigger::schedule)
@@ -355,6 +367,7 @@ void on_result(task_ptr self, delivery_result& r) {
   switch (oc.kind) {
     case outcome_kind::success:
       count(&task_metrics::attempts_success, s);
+      last_run.set_retry = run.attempt > 0;  // the owed retry is paid
       self->send(s.rt->db, std::move(row));
       self->send(s.rt->db, std::move(last_run));
       s.run.reset();
@@ -384,23 +397,56 @@ void on_result(task_ptr self, delivery_result& r) {
                                                : &task_metrics::attempts_retry,
         s);
   row.status = attempt_status::retrying;
+  ++run.attempt;
+  const milliseconds delay =
+      (oc.kind == outcome_kind::rate_limited && oc.retry_after)
+          ? *oc.retry_after
+          : retry_delay(run.attempt, s.rt->retry_base, s.rt->retry_max, s.rng);
+  // Kept with the row that promises it: a stop or a crash before it goes out
+  // resumes it at the next start.
+  last_run.set_retry = true;
+  last_run.retry = owed_retry{s.now() + delay, run.attempt, run.scheduled_for, run.trigger};
   self->send(s.rt->db, std::move(row));
   self->send(s.rt->db, std::move(last_run));
-  ++run.attempt;
   add(&task_metrics::retrying, s, 1);
   if (s.draining) {
     finish_drain_if_idle(self);
     return;
   }
-  milliseconds delay = (oc.kind == outcome_kind::rate_limited && oc.retry_after)
-                           ? *oc.retry_after
-                           : retry_delay(run.attempt, s.rt->retry_base, s.rt->retry_max, s.rng);
   self->delayed_send(self, delay, retry_atom::value, std::uint64_t{s.run_seq});
+}
+
+/// A run that was waiting to retry when the process stopped: its owed attempt
+/// goes out when due (at once if that has passed), unless it fell due longer
+/// ago than the misfire grace, which drops it with a SKIPPED row.
+void resume_retry(task_ptr self, instant now) {
+  auto& s = self->state;
+  auto& run = *s.run;
+  ++s.run_seq;
+  const milliseconds late = std::chrono::duration_cast<milliseconds>(now - run.resumed_due);
+  if (late > s.rt->misfire_grace) {
+    record_skip(self, run.scheduled_for, run.trigger,
+                "skipped: retry " + std::to_string(run.attempt) + " of the run scheduled for " +
+                    format_iso_ms(run.scheduled_for) + " was due at " +
+                    format_iso_ms(run.resumed_due) + " while the service was down");
+    s.run.reset();
+    auto p = progress_of(s);
+    p.set_retry = true;
+    self->send(s.rt->db, std::move(p));
+    return;
+  }
+  if (late >= milliseconds{0}) {
+    send_attempt(self);
+    return;
+  }
+  add(&task_metrics::retrying, s, 1);
+  self->delayed_send(self, -late, retry_atom::value, std::uint64_t{s.run_seq});
 }
 
 void start(task_ptr self, start_mode mode) {
   auto& s = self->state;
   const instant now = s.now();
+  if (s.run) resume_retry(self, now);  // only a resumed run is here this early
   if (mode == start_mode::resume) {
     auto plan = plan_misfire(s.def->sched.unpack(), s.def->zone, s.persisted_next, now, s.rt->misfire_grace);
     if (plan.skipped > 0)
@@ -410,7 +456,12 @@ void start(task_ptr self, start_mode mode) {
                       format_iso_ms(plan.skipped_first) + " to " +
                       format_iso_ms(plan.skipped_last) + " while the service was down");
     s.next_fire = plan.next;
-    if (plan.run) start_run(self, *plan.run, run_trigger::misfire);
+    if (plan.run && s.run)
+      record_skip(self, *plan.run, run_trigger::misfire,
+                  "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
+                      " is still retrying");
+    else if (plan.run)
+      start_run(self, *plan.run, run_trigger::misfire);
   } else {
     s.next_fire = cron::next_fire_after(s.def->sched.unpack(), now, s.def->zone);
   }
@@ -510,6 +561,11 @@ class task_actor final : public task_actor_base {
     state.persisted_next = times.next_run_at;
     state.last_run = times.last_run_at;
     state.mode = mode;
+    if (mode == start_mode::resume && times.retry) {
+      const owed_retry& o = *times.retry;
+      state.run = std::make_unique<run_state>(
+          run_state{o.scheduled_for, o.trigger, o.retry_count, false, 0, o.due});
+    }
     set_exception_handler(exception_handler{&on_exception});
   }
 

@@ -78,6 +78,7 @@ expected<task_def> compile_task(const task_record& task);
 struct task_times {
   std::optional<instant> next_run_at;
   std::optional<instant> last_run_at;
+  std::optional<owed_retry> retry;  ///< resumed in start_mode::resume only
 };
 
 /// Spawns a task actor for an ACTIVE task (its supervisor watches it).

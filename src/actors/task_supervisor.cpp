@@ -123,7 +123,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           return true;
         }
         spawn_for(self, s.tasks[task.id], std::make_shared<const task_def>(std::move(*def)),
-                  {task.next_run_at, task.last_run_at}, mode);
+                  {task.next_run_at, task.last_run_at, task.retry}, mode);
         return true;
       },
       [self](remove_atom, const uuid& id) -> bool {

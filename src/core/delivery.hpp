@@ -75,6 +75,10 @@ struct delivery_result {
   std::optional<std::chrono::milliseconds> retry_after_header;  ///< Retry-After, if sent
   /// Milliseconds the sender held the request back for a rate-limit bucket.
   std::chrono::milliseconds paced_for{0};
+  /// Refused or cut short because the sender is stopping (error `other`): not
+  /// an answer from the webhook, so not a failure of the run. Whether a cut
+  /// short request reached the host is unknown.
+  bool stopping = false;
 };
 
 /// What an attempt's outcome means for the run.

@@ -27,6 +27,13 @@ std::string_view to_string(run_trigger t) {
   return "schedule";
 }
 
+std::optional<run_trigger> parse_run_trigger(std::string_view s) {
+  if (s == "schedule") return run_trigger::schedule;
+  if (s == "manual") return run_trigger::manual;
+  if (s == "misfire") return run_trigger::misfire;
+  return std::nullopt;
+}
+
 std::string_view to_string(attempt_status s) {
   switch (s) {
     case attempt_status::success: return "SUCCESS";
@@ -54,6 +61,10 @@ void task_progress::merge(const task_progress& later) {
   if (later.status) {
     status = later.status;
     status_reason = later.status_reason;
+  }
+  if (later.set_retry) {
+    set_retry = true;
+    retry = later.retry;
   }
 }
 

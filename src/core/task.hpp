@@ -28,6 +28,18 @@ enum class attempt_status : std::uint8_t { success, failed, retrying, skipped };
 std::string_view to_string(attempt_status s);
 std::optional<attempt_status> parse_attempt_status(std::string_view s);
 
+/// The attempt a run waiting to retry still owes. Kept on the task's row from
+/// the RETRYING row that promises it until the run ends, so that a stop, a
+/// restart or a crash of the process does not lose it.
+struct owed_retry {
+  instant due{};             ///< when the attempt is to go out
+  int retry_count = 1;       ///< its retryCount
+  instant scheduled_for{};   ///< the run's
+  run_trigger trigger = run_trigger::schedule;
+  bool operator==(const owed_retry&) const = default;
+};
+std::optional<run_trigger> parse_run_trigger(std::string_view s);
+
 /// A task as stored: one row of `tasks`.
 struct task_record {
   uuid id;
@@ -42,6 +54,7 @@ struct task_record {
   std::optional<std::string> status_reason;
   std::optional<instant> next_run_at;
   std::optional<instant> last_run_at;
+  std::optional<owed_retry> retry;  ///< a run waiting to retry; cleared by API changes
   std::int64_t revision = 1;  ///< bumped by every change through the API
   instant created_at{};
   instant updated_at{};
@@ -73,6 +86,8 @@ struct task_progress {
   std::optional<instant> last_run_at;  ///< write when present
   std::optional<task_status> status;   ///< write when present
   std::optional<std::string> status_reason;
+  bool set_retry = false;            ///< write `retry` (possibly none)
+  std::optional<owed_retry> retry;
 
   /// Folds a later change into this one (same task).
   void merge(const task_progress& later);

@@ -11,7 +11,7 @@
 namespace taskhook::db {
 namespace {
 
-/// Attempt rows and task progress in one statement: the arrays travel as 18
+/// Attempt rows and task progress in one statement: the arrays travel as 23
 /// parameters, whatever the batch size, and the two writes commit together
 /// (a trigger adds the rows actually inserted to the per-minute counts,
 /// 0006_log_count_triggers.sql). Progress applies only while the task is still
@@ -39,10 +39,16 @@ WITH ins AS (
     last_run_at   = COALESCE(u.last_run_at, t.last_run_at),
     status        = COALESCE(u.status, t.status),
     status_reason = CASE WHEN u.status IS NULL THEN t.status_reason ELSE u.reason END,
-    updated_at    = CASE WHEN u.status IS NULL THEN t.updated_at ELSE now() END
+    updated_at    = CASE WHEN u.status IS NULL THEN t.updated_at ELSE now() END,
+    retry_at      = CASE WHEN u.set_retry THEN u.retry_at ELSE t.retry_at END,
+    retry_count   = CASE WHEN u.set_retry THEN u.retry_count ELSE t.retry_count END,
+    retry_scheduled_for = CASE WHEN u.set_retry THEN u.retry_of ELSE t.retry_scheduled_for END,
+    retry_trigger = CASE WHEN u.set_retry THEN u.retry_trigger ELSE t.retry_trigger END
   FROM unnest($11::uuid[], $12::bigint[], $13::bool[], $14::timestamptz[], $15::timestamptz[],
-              $16::text[], $17::text[])
-       AS u(id, revision, set_next, next_run_at, last_run_at, status, reason)
+              $16::text[], $17::text[], $19::bool[], $20::timestamptz[], $21::int[],
+              $22::timestamptz[], $23::text[])
+       AS u(id, revision, set_next, next_run_at, last_run_at, status, reason, set_retry,
+            retry_at, retry_count, retry_of, retry_trigger)
   WHERE t.id = u.id AND t.revision = u.revision AND t.deleted_at IS NULL
   RETURNING 1
 )
@@ -83,7 +89,9 @@ const char* const task_columns =
     "status_reason, (extract(epoch FROM next_run_at) * 1000)::bigint, "
     "(extract(epoch FROM last_run_at) * 1000)::bigint, revision, "
     "(extract(epoch FROM created_at) * 1000)::bigint, "
-    "(extract(epoch FROM updated_at) * 1000)::bigint";
+    "(extract(epoch FROM updated_at) * 1000)::bigint, "
+    "(extract(epoch FROM retry_at) * 1000)::bigint, retry_count, "
+    "(extract(epoch FROM retry_scheduled_for) * 1000)::bigint, retry_trigger";
 
 task_record task_from_row(const result& r, int row) {
   task_record t;
@@ -102,6 +110,14 @@ task_record task_from_row(const result& r, int row) {
   t.revision = to_ll(r.get(row, 12));
   t.created_at = time_col(r, row, 13).value_or(instant{});
   t.updated_at = time_col(r, row, 14).value_or(instant{});
+  if (auto due = time_col(r, row, 15)) {
+    owed_retry o;
+    o.due = *due;
+    o.retry_count = static_cast<int>(to_ll(r.get(row, 16)));
+    o.scheduled_for = time_col(r, row, 17).value_or(instant{});
+    o.trigger = parse_run_trigger(r.get(row, 18)).value_or(run_trigger::schedule);
+    t.retry = o;
+  }
   return t;
 }
 
@@ -136,8 +152,21 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
     messages.add(a.message);
     triggers.add(to_string(a.trigger));
   }
-  pg_array ids, revisions, set_next, next_runs, last_runs, new_status, reasons;
+  pg_array ids, revisions, set_next, next_runs, last_runs, new_status, reasons, set_retry,
+      retry_at, retry_counts, retry_of, retry_triggers;
   for (const auto& p : progress) {
+    set_retry.add(p.set_retry ? "t" : "f");
+    if (p.retry) {
+      retry_at.add(format_iso_ms(p.retry->due, time_buf));
+      retry_counts.add(std::to_string(p.retry->retry_count));
+      retry_of.add(format_iso_ms(p.retry->scheduled_for, time_buf));
+      retry_triggers.add(to_string(p.retry->trigger));
+    } else {
+      retry_at.add_null();
+      retry_counts.add_null();
+      retry_of.add_null();
+      retry_triggers.add_null();
+    }
     ids.add(p.task_id.write(id_buf));
     revisions.add(std::to_string(p.revision));
     set_next.add(p.set_next_run ? "t" : "f");
@@ -152,7 +181,8 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
   params args{task_ids.str(), tenant_ids.str(), scheduled.str(), executed.str(), statuses.str(),
               retries.str(),  http.str(),       durations.str(), messages.str(), triggers.str(),
               ids.str(),      revisions.str(),  set_next.str(),  next_runs.str(), last_runs.str(),
-              new_status.str(), reasons.str(), log_ids.str()};
+              new_status.str(), reasons.str(), log_ids.str(), set_retry.str(), retry_at.str(),
+              retry_counts.str(), retry_of.str(), retry_triggers.str()};
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto* c = session_.get();

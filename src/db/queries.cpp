@@ -70,11 +70,13 @@ std::int64_t offset_of(int page, int limit) {
   return static_cast<std::int64_t>(page - 1) * limit;
 }
 
-/// Writes every column of `t` (the row is locked by the caller's transaction).
+/// Writes every column of `t` (the row is locked by the caller's transaction). A run
+/// waiting to retry is dropped with the actor the change retires.
 constexpr const char* update_task_sql = R"sql(
 UPDATE tasks SET name = $3, schedule = $4, timezone = $5, webhook_url = $6,
   payload = $7::jsonb, max_retry = $8, status = $9, status_reason = $10,
-  next_run_at = $11, revision = revision + 1, updated_at = now()
+  next_run_at = $11, revision = revision + 1, updated_at = now(),
+  retry_at = NULL, retry_count = NULL, retry_scheduled_for = NULL, retry_trigger = NULL
 WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL
 RETURNING {cols})sql";
 
@@ -177,7 +179,8 @@ expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id) {
   auto r = s.exec(R"sql(
 WITH del AS (
   UPDATE tasks SET deleted_at = now(), next_run_at = NULL, revision = revision + 1,
-                   updated_at = now()
+                   updated_at = now(), retry_at = NULL, retry_count = NULL,
+                   retry_scheduled_for = NULL, retry_trigger = NULL
   WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL
   RETURNING id, tenant_id
 ), mine AS (

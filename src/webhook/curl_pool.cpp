@@ -389,6 +389,7 @@ class curl_pool::worker {
     for (transfer* t : running) {
       curl_multi_remove_handle(multi_.get(), t->easy());
       delivery_result res = t->abort(shutting_down, now);
+      res.stopping = true;
       delivery_request req = t->take_request();
       release_slot(t);
       deliver(req, std::move(res));
@@ -407,6 +408,7 @@ class curl_pool::worker {
     res.started = clock_.now();
     res.error = transport_error::other;
     res.error_text = why;
+    res.stopping = why == shutting_down;
     deliver(req, std::move(res));
   }
 
@@ -531,6 +533,7 @@ void curl_pool::submit(delivery_request req) {
   res.started = clock_.now();
   res.error = transport_error::other;
   res.error_text = shutting_down;
+  res.stopping = true;
   counters_.count(res.error);
   if (req.on_done) req.on_done(std::move(res));
 }

@@ -567,3 +567,160 @@ TEST_CASE("run now after a prepared fire was sent is SKIPPED: that run is in pro
   CHECK(skipped[0].trigger == run_trigger::manual);
   CHECK(f.rows_with(attempt_status::success).size() == 1);
 }
+
+TEST_CASE("a run waiting to retry is kept on the task's row until it ends",
+          "[task_actor][retry][owed]") {
+  supervised f;
+  f.rt->retry_base = 1000ms;
+  f.rt->retry_max = 300000ms;
+  auto task = make_task("0 * * * *", 3);
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T01:00:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  jitter_rng rng(f.rt->seed ^ std::hash<uuid>{}(task.id));
+  const auto first_delay = retry_delay(1, 1000ms, 300000ms, rng);
+
+  const instant answered = f.clock.now();
+  f.respond(0, 500, "", 0ms);
+  f.flush();
+  auto p = f.db_store->last_progress(task.id);
+  CHECK(p.set_retry);
+  REQUIRE(p.retry.has_value());
+  CHECK(*p.retry == owed_retry{answered + first_delay, 1, at("2026-01-01T01:00:00.000Z"),
+                               run_trigger::schedule});
+
+  // Drained (the service stops) while waiting: the owed retry stays written.
+  SECTION("a stop leaves it for the next start") {
+    caf::scoped_actor self{f.sys};
+    self->send(f.sup, drain_atom::value);
+    f.run();
+    f.advance(first_delay);
+    CHECK(f.sink.requests.size() == 1);
+    CHECK(f.db_store->last_progress(task.id).retry == p.retry);
+  }
+  SECTION("paid when the run succeeds") {
+    f.advance(first_delay);
+    REQUIRE(f.sink.requests.size() == 2);
+    f.respond(1, 204, "", 0ms);
+    f.flush();
+    auto after = f.db_store->last_progress(task.id);
+    CHECK(after.set_retry);
+    CHECK_FALSE(after.retry.has_value());
+  }
+  SECTION("cleared when the task fails") {
+    for (std::size_t k = 1; k <= 3; ++k) {
+      f.advance(300s);
+      REQUIRE(f.sink.requests.size() == k + 1);
+      f.respond(k, 503, "", 0ms);
+    }
+    f.flush();
+    auto after = f.db_store->last_progress(task.id);
+    CHECK(after.status == task_status::failed);
+    CHECK(after.set_retry);
+    CHECK_FALSE(after.retry.has_value());
+  }
+}
+
+TEST_CASE("an owed retry is resumed at start, on time, or dropped past the grace",
+          "[task_actor][retry][owed]") {
+  const instant start = at("2026-01-01T00:10:00.000Z");
+  auto owing = [&](instant due) {
+    auto task = make_task("0 * * * *", 3);
+    task.next_run_at = at("2026-01-01T01:00:00.000Z");  // nothing missed
+    task.retry = owed_retry{due, 2, at("2026-01-01T00:00:00.000Z"), run_trigger::schedule};
+    return task;
+  };
+  SECTION("due while the service was down: sent at once, as retry 2 of that run") {
+    supervised f(start);
+    auto task = owing(at("2026-01-01T00:09:50.000Z"));
+    f.upsert(task, start_mode::resume);
+    REQUIRE(f.sink.requests.size() == 1);
+    CHECK(f.sink.requests[0].at == start);
+    f.respond(0, 204, "", 0ms);
+    f.flush();
+    auto ok = f.rows_with(attempt_status::success);
+    REQUIRE(ok.size() == 1);
+    CHECK(ok[0].retry_count == 2);
+    CHECK(ok[0].scheduled_for == at("2026-01-01T00:00:00.000Z"));
+    CHECK_FALSE(f.db_store->last_progress(task.id).retry.has_value());
+    CHECK(f.db_store->last_progress(task.id).set_retry);
+  }
+  SECTION("due later: sent at its time, not before") {
+    supervised f(start);
+    f.upsert(owing(start + 5s), start_mode::resume);
+    f.advance(5s - 1ms);
+    CHECK(f.sink.requests.empty());
+    f.advance(1ms);
+    REQUIRE(f.sink.requests.size() == 1);
+    CHECK(f.sink.requests[0].at == start + 5s);
+  }
+  SECTION("failing again owes the next one") {
+    supervised f(start);
+    f.rt->retry_base = 1000ms;
+    auto task = owing(start);
+    f.upsert(task, start_mode::resume);
+    REQUIRE(f.sink.requests.size() == 1);
+    f.respond(0, 500, "", 0ms);
+    f.flush();
+    auto p = f.db_store->last_progress(task.id);
+    REQUIRE(p.retry.has_value());
+    CHECK(p.retry->retry_count == 3);
+    CHECK(f.rows_with(attempt_status::retrying).at(0).retry_count == 2);
+  }
+  SECTION("due longer ago than the grace: dropped with a SKIPPED row") {
+    supervised f(start);
+    f.rt->misfire_grace = std::chrono::seconds(60);
+    auto task = owing(start - 61s);
+    f.upsert(task, start_mode::resume);
+    f.advance(1h);
+    CHECK(f.sink.requests.size() == 1);  // only the 01:00 fire
+    auto skipped = f.rows_with(attempt_status::skipped);
+    REQUIRE(skipped.size() == 1);
+    CHECK(skipped[0].message ==
+          "skipped: retry 2 of the run scheduled for 2026-01-01T00:00:00.000Z was due at "
+          "2026-01-01T00:08:59.000Z while the service was down");
+    CHECK(f.sink.requests[0].at == at("2026-01-01T01:00:00.000Z"));
+  }
+  SECTION("a missed fire meets the resumed run: skipped, the run goes on") {
+    supervised f(start);
+    auto task = owing(start + 5s);
+    task.next_run_at = start;  // the one fire missed is due right now
+    task.schedule = "*/5 * * * *";
+    f.upsert(task, start_mode::resume);
+    f.flush();
+    auto skipped = f.rows_with(attempt_status::skipped);
+    REQUIRE(skipped.size() == 1);
+    CHECK(skipped[0].trigger == run_trigger::misfire);
+    CHECK(skipped[0].message ==
+          "skipped: the run scheduled for 2026-01-01T00:00:00.000Z is still retrying");
+    f.advance(5s);
+    REQUIRE(f.sink.requests.size() == 1);
+  }
+  SECTION("a task started fresh (changed through the API) owes nothing") {
+    supervised f(start);
+    f.upsert(owing(start), start_mode::fresh);
+    f.advance(1min);
+    CHECK(f.sink.requests.empty());
+  }
+}
+
+TEST_CASE("an attempt cut short by a stopping sender is neither a row nor a failure",
+          "[task_actor][retry][owed]") {
+  supervised f;
+  auto task = make_task("0 * * * *", 0);  // a failure here would fail the task
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T01:00:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  delivery_result r;
+  r.correlation = f.sink.requests[0].req.correlation;
+  r.started = f.sink.requests[0].at;
+  r.error = transport_error::other;
+  r.error_text = "shutting down";
+  r.stopping = true;
+  f.sink.requests[0].req.on_done(std::move(r));
+  f.run();
+  f.flush();
+  CHECK(f.db_store->rows.empty());
+  CHECK_FALSE(f.db_store->last_progress(task.id).status.has_value());
+  CHECK(f.metrics.tasks.in_flight.load() == 0);
+}

@@ -431,6 +431,8 @@ TEST_CASE("shutdown lets in-flight sends finish and refuses new ones", "[webhook
   auto refused = out.get(4);
   CHECK(refused.error == transport_error::other);
   CHECK(refused.error_text == "shutting down");
+  CHECK(refused.stopping);  // not an answer: the task actor does not count it as a failure
+  for (std::uint64_t i = 1; i <= 3; ++i) CHECK_FALSE(out.get(i).stopping);
   CHECK(fake.request_count() == 3);
   pool.shutdown(0ms);  // a second call is harmless
 }
@@ -458,6 +460,7 @@ TEST_CASE("shutdown ends what cannot finish within the grace", "[webhook]") {
     auto r = out.get(i);
     CHECK(r.error == transport_error::other);
     CHECK(r.error_text == "shutting down");
+    CHECK(r.stopping);
   }
   CHECK(fake.request_count() == 2);  // the paced one never went out
   auto s = pool.stats();
@@ -536,6 +539,7 @@ TEST_CASE("held requests not yet due are refused at shutdown", "[webhook][held]"
   pool.shutdown(1s);
   REQUIRE(out.size() == 1);
   CHECK(out.get(1).error_text == "shutting down");
+  CHECK(out.get(1).stopping);
   CHECK(fake.request_count() == 0);
   auto s = pool.stats();
   CHECK(s.held == 0);
