@@ -464,6 +464,11 @@ void start(task_ptr self, start_mode mode) {
       start_run(self, *plan.run, run_trigger::misfire);
   } else {
     s.next_fire = cron::next_fire_after(s.def->sched.unpack(), now, s.def->zone);
+    // Started without a run: whatever the row still owes (a crashed
+    // predecessor's retry) is not going to happen. API changes cleared it already.
+    auto p = progress_of(s);
+    p.set_retry = true;
+    self->send(s.rt->db, std::move(p));
   }
   persist_next_run(self);
   arm(self);

@@ -51,6 +51,7 @@ void mark_failed(sup_ptr self, const uuid& id, std::int64_t revision, std::strin
   p.set_next_run = true;
   p.status = task_status::failed;
   p.status_reason = std::move(why);
+  p.set_retry = true;  // a run it may have owed ends here
   self->send(self->state.rt->db, std::move(p));
 }
 

@@ -57,6 +57,37 @@ TEST_CASE("a crashed task actor is restarted and keeps firing", "[supervisor]") 
   f.run();
 }
 
+TEST_CASE("a crashed actor's replacement owes no retry; the crashed run is not resumed later",
+          "[supervisor][owed]") {
+  actor_fixture f;
+  f.rt->retry_base = 1000ms;
+  auto sup = spawn_task_supervisor(f.sys, f.rt);
+  auto task = make_task("0 * * * *");
+  caf::anon_send(sup, upsert_atom::value, task, start_mode::fresh);
+  f.run();
+  f.advance_to(at("2026-01-01T01:00:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  f.respond(0, 500);
+  f.flush();
+  REQUIRE(f.db_store->last_progress(task.id).retry.has_value());
+
+  auto first = lookup(f, sup, task.id);
+  REQUIRE(ok(first));
+  caf::anon_send_exit(*first, caf::exit_reason::kill);  // while waiting to retry
+  f.run();
+  REQUIRE(stats(f, sup).restarts == 1);
+  f.flush();
+  // The replacement starts without the crashed run (it has only the definition),
+  // so the database must not keep promising its retry to the next start.
+  auto p = f.db_store->last_progress(task.id);
+  CHECK(p.set_retry);
+  CHECK_FALSE(p.retry.has_value());
+  f.advance(10s);
+  CHECK(f.sink.requests.size() == 1);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.run();
+}
+
 TEST_CASE("five crashes in 60 s and the task is given up on as FAILED", "[supervisor]") {
   actor_fixture f;
   auto sup = spawn_task_supervisor(f.sys, f.rt, {5, std::chrono::seconds(60)});
