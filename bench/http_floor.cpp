@@ -7,8 +7,9 @@
 // "What bounds lateness at 10,000/s", "Connections, not the event loop").
 //
 //   http_floor --port P [--requests N] [--connections C] [--threads T] [--rounds R]
-//              [--body-bytes B] [--id-base I] [--client raw|curl|curl-events|both]
-//              [--cacert PEM [--http2 K]]
+//              [--body-bytes B] [--id-base I]
+//              [--client raw|curl|curl-events|curl-staged|both] [--lanes L]
+//              [--stage-lead-ms M] [--cacert PEM [--http2 K]]
 //
 // Each round starts on a whole second (CLOCK_REALTIME): T threads each send
 // N/T requests over their C/T keep-alive connections, a new request on a
@@ -27,6 +28,17 @@
 // reports the connections libcurl opened in it. For the receivers these need
 // (nginx, nghttpd), see docs/BENCHMARKS.md, "HTTP/2 is no cheaper".
 //
+// --client curl-staged: libcurl on its socket interface, but each round's
+// transfers start --stage-lead-ms ahead of the instant (default 500) with the
+// request line, the headers and all of the body but its last byte sent (the
+// read callback pauses); at the instant only the last bytes go out
+// (curl_easy_pause). A server sees each request complete at the instant, and
+// nearly all of the client's work is done before it: the last lever for the
+// lateness of a burst (docs/BENCHMARKS.md, "Staged sends"). It needs one
+// connection per request of the burst. --lanes L: each thread spreads its
+// connections over L multi handles (socket-interface clients only), so that
+// libcurl's search for a free connection walks one lane's, not all of them.
+//
 // stdout: one JSON line per round.
 
 #include <curl/curl.h>
@@ -44,6 +56,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -89,6 +102,8 @@ struct options {
   std::string client = "both";  ///< one alone, e.g. to profile it
   std::string cacert;           ///< non-empty: https, checked against this
   int http2 = -1;               ///< >= 0: HTTP/2 over at most this many connections (0: no cap)
+  int lanes = 1;                ///< multi handles per thread (socket-interface clients)
+  int stage_lead_ms = 500;      ///< curl-staged: how long before the instant staging starts
 };
 
 std::string body_of(int bytes) {
@@ -203,18 +218,32 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void*) {
 /// epoll (curl_multi_socket_action), which touches only the sockets that moved.
 class curl_client {
  public:
-  curl_client(const options& o, int conns, bool events) : o_(o), events_(events) {
-    multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(conns));  // as the pool
-    if (o.http2 > 0)
-      curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(o.http2));
+  curl_client(const options& o, int conns, bool events, bool staged = false)
+      : o_(o), events_(events), staged_(staged) {
+    // Lanes: several multi handles on one thread (socket interface only), each
+    // with its own connection cache, so that finding a connection walks a
+    // lane's connections rather than all of them.
+    const int n_lanes = events_ ? std::max(1, std::min(o.lanes, conns)) : 1;
+    const int per_lane = (conns + n_lanes - 1) / n_lanes;
     if (events_) {
       ep_ = epoll_create1(0);
       if (ep_ < 0) die("epoll_create1");
-      curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &curl_client::on_socket);
-      curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-      curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &curl_client::on_timer);
-      curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    }
+    for (int l = 0; l < n_lanes; ++l) {
+      auto ln = std::make_unique<lane>();
+      ln->owner = this;
+      ln->index = static_cast<std::uint32_t>(l);
+      CURLM* m = ln->multi = curl_multi_init();
+      curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, static_cast<long>(per_lane));  // as the pool
+      if (o.http2 > 0)
+        curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(o.http2));
+      if (events_) {
+        curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, &curl_client::on_socket);
+        curl_multi_setopt(m, CURLMOPT_SOCKETDATA, ln.get());
+        curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, &curl_client::on_timer);
+        curl_multi_setopt(m, CURLMOPT_TIMERDATA, ln.get());
+      }
+      lanes_.push_back(std::move(ln));
     }
     headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
     headers_ = curl_slist_append(headers_, "Expect:");
@@ -229,6 +258,11 @@ class curl_client {
       curl_easy_setopt(e, CURLOPT_USERAGENT, "taskhook-bench");
       curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &discard);
       curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+      if (staged_) {
+        curl_easy_setopt(e, CURLOPT_READFUNCTION, &upload::on_read);
+        curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, &upload::on_seek);
+        curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);  // the least: bodies are small
+      }
       if (!o.cacert.empty()) {
         curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
@@ -244,42 +278,46 @@ class curl_client {
     std::vector<int> request_of(easies_.size(), -1);
     const std::string base =
         (o_.cacert.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(o_.port);
-    sleep_until(t0);
+    std::vector<upload> uploads(easies_.size());
     int next = 0, finished = 0;
     // URL formatted at send time, as the pool does.
-    auto start = [&](std::size_t i) {
+    auto start = [&](std::size_t i, bool hold) {
       CURL* e = easies_[i];
       urls[i] = base + path_of(o_, first + next);
       curl_easy_setopt(e, CURLOPT_URL, urls[i].c_str());
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+      if (staged_) {
+        uploads[i] = {&body, 0, hold};
+        curl_easy_setopt(e, CURLOPT_READDATA, &uploads[i]);
+        curl_easy_setopt(e, CURLOPT_SEEKDATA, &uploads[i]);
+      } else {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+      }
       curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
       request_of[i] = next++;
-      curl_multi_add_handle(multi_, e);
+      curl_multi_add_handle(multi_of(i), e);
     };
-    for (std::size_t i = 0; i < easies_.size() && next < n; ++i) start(i);
-    std::vector<epoll_event> evs(256);
-    while (finished < n) {
-      int running = 0;
-      if (events_) {
-        int k = epoll_wait(ep_, evs.data(), static_cast<int>(evs.size()), timeout_ms_);
-        if (k < 0 && errno != EINTR) die("epoll_wait");
-        for (int e = 0; e < std::max(k, 0); ++e) {
-          const epoll_event& ev = evs[static_cast<std::size_t>(e)];
-          int mask = ((ev.events & EPOLLIN) != 0u ? CURL_CSELECT_IN : 0) |
-                     ((ev.events & EPOLLOUT) != 0u ? CURL_CSELECT_OUT : 0) |
-                     ((ev.events & (EPOLLERR | EPOLLHUP)) != 0u ? CURL_CSELECT_ERR : 0);
-          curl_multi_socket_action(multi_, ev.data.fd, mask, &running);
-        }
-        if (k == 0 || timeout_ms_ == 0) {
-          timeout_ms_ = -1;
-          curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
-        }
-      } else {
-        curl_multi_perform(multi_, &running);
+    if (staged_) {
+      // Everything but each body's last byte goes out ahead of the instant;
+      // at the instant only the last bytes are sent.
+      sleep_until(t0 - static_cast<std::int64_t>(o_.stage_lead_ms) * 1'000'000);
+      for (std::size_t i = 0; i < easies_.size() && next < n; ++i) start(i, true);
+      for (std::int64_t now = wall_ns(); now < t0; now = wall_ns())
+        drive(static_cast<int>(std::max<std::int64_t>((t0 - now) / 1'000'000, 0)));
+      sleep_until(t0);
+      for (std::size_t i = 0; i < easies_.size() && request_of[i] >= 0; ++i) {
+        uploads[i].hold = false;
+        curl_easy_pause(easies_[i], CURLPAUSE_CONT);
       }
+    } else {
+      sleep_until(t0);
+      for (std::size_t i = 0; i < easies_.size() && next < n; ++i) start(i, false);
+    }
+    while (finished < n) {
+      drive(100);
       int left = 0;
-      while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
+      for (auto& ln : lanes_)
+      while (CURLMsg* m = curl_multi_info_read(ln->multi, &left)) {
         if (m->msg != CURLMSG_DONE) continue;
         CURL* e = m->easy_handle;
         void* p = nullptr;
@@ -294,46 +332,116 @@ class curl_client {
         connects_ += opened;
         done[static_cast<std::size_t>(request_of[i])] = wall_ns() - t0;
         ++finished;
-        curl_multi_remove_handle(multi_, e);
-        if (next < n) start(i);
+        curl_multi_remove_handle(ln->multi, e);
+        if (next < n) start(i, false);
       }
-      if (!events_ && finished < n) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
     }
     return done;
+  }
+
+  /// One turn of the event loop: lets libcurl do what is ready, or waits up to
+  /// `wait_ms` for something to be.
+  void drive(int wait_ms) {
+    int running = 0;
+    if (!events_) {
+      curl_multi_perform(lanes_[0]->multi, &running);
+      curl_multi_poll(lanes_[0]->multi, nullptr, 0, wait_ms, nullptr);
+      return;
+    }
+    std::int64_t now = wall_ns();
+    int wait = wait_ms;
+    for (auto& ln : lanes_)
+      if (ln->deadline_ns >= 0)
+        wait = std::min<int>(wait, static_cast<int>(std::max<std::int64_t>(
+                                       (ln->deadline_ns - now + 999'999) / 1'000'000, 0)));
+    int k = epoll_wait(ep_, evs_.data(), static_cast<int>(evs_.size()), wait);
+    if (k < 0 && errno != EINTR) die("epoll_wait");
+    for (int e = 0; e < std::max(k, 0); ++e) {
+      const epoll_event& ev = evs_[static_cast<std::size_t>(e)];
+      int mask = ((ev.events & EPOLLIN) != 0u ? CURL_CSELECT_IN : 0) |
+                 ((ev.events & EPOLLOUT) != 0u ? CURL_CSELECT_OUT : 0) |
+                 ((ev.events & (EPOLLERR | EPOLLHUP)) != 0u ? CURL_CSELECT_ERR : 0);
+      const auto fd = static_cast<curl_socket_t>(ev.data.u64 & 0xffffffffu);
+      curl_multi_socket_action(lanes_[ev.data.u64 >> 32]->multi, fd, mask, &running);
+    }
+    now = wall_ns();
+    for (auto& ln : lanes_)
+      if (ln->deadline_ns >= 0 && ln->deadline_ns <= now) {
+        ln->deadline_ns = -1;
+        curl_multi_socket_action(ln->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      }
   }
 
   /// Connections opened since the last call.
   long take_connects() { return std::exchange(connects_, 0); }
 
  private:
+
+  /// A body handed to libcurl through its read callback, so that it can stop
+  /// one byte short while `hold` is set.
+  struct upload {
+    const std::string* body = nullptr;
+    std::size_t offset = 0;
+    bool hold = false;
+
+    static std::size_t on_read(char* buf, std::size_t size, std::size_t n, void* self) {
+      auto* u = static_cast<upload*>(self);
+      const std::size_t left = u->body->size() - u->offset;
+      const std::size_t may = u->hold && left > 0 ? left - 1 : left;
+      if (may == 0) return left == 0 ? 0 : CURL_READFUNC_PAUSE;
+      const std::size_t k = std::min(may, size * n);
+      std::memcpy(buf, u->body->data() + u->offset, k);
+      u->offset += k;
+      return k;
+    }
+    static int on_seek(void* self, curl_off_t offset, int origin) {
+      auto* u = static_cast<upload*>(self);
+      if (origin != SEEK_SET || offset < 0 || static_cast<std::size_t>(offset) > u->body->size())
+        return CURL_SEEKFUNC_CANTSEEK;
+      u->offset = static_cast<std::size_t>(offset);
+      return CURL_SEEKFUNC_OK;
+    }
+  };
+
+  struct lane {
+    curl_client* owner = nullptr;
+    std::uint32_t index = 0;
+    CURLM* multi = nullptr;
+    std::int64_t deadline_ns = -1;  ///< libcurl's timer, CLOCK_REALTIME; -1: none
+  };
+
+  CURLM* multi_of(std::size_t easy) const { return lanes_[easy % lanes_.size()]->multi; }
+
   static int on_socket(CURL*, curl_socket_t fd, int what, void* self, void* known) {
-    auto* c = static_cast<curl_client*>(self);
+    auto* ln = static_cast<lane*>(self);
+    const int ep = ln->owner->ep_;
     epoll_event ev{};
-    ev.data.fd = fd;
+    ev.data.u64 = (static_cast<std::uint64_t>(ln->index) << 32) | static_cast<std::uint32_t>(fd);
     ev.events = (what == CURL_POLL_IN || what == CURL_POLL_INOUT ? EPOLLIN : 0u) |
                 (what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? EPOLLOUT : 0u);
     if (what == CURL_POLL_REMOVE) {
-      epoll_ctl(c->ep_, EPOLL_CTL_DEL, fd, nullptr);
-      curl_multi_assign(c->multi_, fd, nullptr);
+      epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+      curl_multi_assign(ln->multi, fd, nullptr);
     } else if (known == nullptr) {
-      if (epoll_ctl(c->ep_, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl add");
-      curl_multi_assign(c->multi_, fd, c);
-    } else if (epoll_ctl(c->ep_, EPOLL_CTL_MOD, fd, &ev) != 0) {
+      if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl add");
+      curl_multi_assign(ln->multi, fd, ln);
+    } else if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) != 0) {
       die("epoll_ctl mod");
     }
     return 0;
   }
   static int on_timer(CURLM*, long ms, void* self) {
-    static_cast<curl_client*>(self)->timeout_ms_ = static_cast<int>(ms);
+    static_cast<lane*>(self)->deadline_ns = ms < 0 ? -1 : wall_ns() + ms * 1'000'000;
     return 0;
   }
 
   const options& o_;
   long connects_ = 0;
   bool events_;
+  bool staged_;
   int ep_ = -1;
-  int timeout_ms_ = -1;
-  CURLM* multi_ = nullptr;
+  std::vector<epoll_event> evs_ = std::vector<epoll_event>(256);
+  std::vector<std::unique_ptr<lane>> lanes_;
   curl_slist* headers_ = nullptr;
   std::vector<CURL*> easies_;
 };
@@ -341,7 +449,7 @@ class curl_client {
 template <class Client>
 void run_round(const char* name, std::vector<Client>& clients, const options& o, int round,
                const std::string& body) {
-  const std::int64_t t0 = (wall_ns() / ns_per_s + 2) * ns_per_s;
+  const std::int64_t t0 = (wall_ns() / ns_per_s + 2 + o.stage_lead_ms / 1000) * ns_per_s;
   const int per = o.requests / o.threads;
   std::vector<std::vector<std::int64_t>> done(clients.size());
   std::vector<double> cpu(clients.size());
@@ -391,13 +499,21 @@ int main(int argc, char** argv) {
     else if (k == "--client") o.client = argv[i + 1];
     else if (k == "--cacert") o.cacert = argv[i + 1];
     else if (k == "--http2") o.http2 = static_cast<int>(v);
+    else if (k == "--lanes") o.lanes = static_cast<int>(v);
+    else if (k == "--stage-lead-ms") o.stage_lead_ms = static_cast<int>(v);
     else {
       std::fprintf(stderr, "http_floor: unknown option %s\n", argv[i]);
       return 2;
     }
   }
-  if (o.client != "raw" && o.client != "curl" && o.client != "curl-events" && o.client != "both") {
-    std::fprintf(stderr, "http_floor: --client %s: expected raw, curl, curl-events or both\n",
+  if (o.lanes < 1 || o.stage_lead_ms < 0) {
+    std::fprintf(stderr, "http_floor: --lanes L >= 1 and --stage-lead-ms M >= 0 expected\n");
+    return 2;
+  }
+  if (o.client != "raw" && o.client != "curl" && o.client != "curl-events" &&
+      o.client != "curl-staged" && o.client != "both") {
+    std::fprintf(stderr,
+                 "http_floor: --client %s: expected raw, curl, curl-events, curl-staged or both\n",
                  o.client.c_str());
     return 2;
   }
@@ -421,23 +537,29 @@ int main(int argc, char** argv) {
   const std::string body = body_of(o.body_bytes);
   const int per_thread = o.connections / o.threads;
   std::vector<raw_client> raw;
-  std::vector<curl_client> curl, curl_events;
+  std::vector<curl_client> curl, curl_events, curl_staged;
   const bool both = o.client == "both";
   const bool with_raw = both || o.client == "raw", with_curl = both || o.client == "curl",
-             with_events = both || o.client == "curl-events";
+             with_events = both || o.client == "curl-events",
+             with_staged = both || o.client == "curl-staged";
   // libcurl keeps a pointer to its client: no reallocation after this.
   curl.reserve(static_cast<std::size_t>(o.threads));
   curl_events.reserve(static_cast<std::size_t>(o.threads));
+  curl_staged.reserve(static_cast<std::size_t>(o.threads));
   for (int t = 0; t < o.threads; ++t) {
     if (with_raw) raw.emplace_back(o, per_thread);
     if (with_curl) curl.emplace_back(o, per_thread, false);
     if (with_events) curl_events.emplace_back(o, per_thread, true);
+    // Driven by the socket interface: a perform call walks every transfer, and
+    // staged ones wait on their connections for most of a second.
+    if (with_staged) curl_staged.emplace_back(o, per_thread, true, true);
   }
   // Round 0 warms up (curl opens its connections then).
   for (int r = 0; r <= o.rounds; ++r) {
     if (with_raw) run_round("raw", raw, o, r, body);
     if (with_curl) run_round("curl", curl, o, r, body);
     if (with_events) run_round("curl-events", curl_events, o, r, body);
+    if (with_staged) run_round("curl-staged", curl_staged, o, r, body);
   }
   return 0;
 }
