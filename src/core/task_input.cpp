@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "core/cron.hpp"
+#include "core/quote.hpp"
 #include "core/time_format.hpp"
 #include "core/webhook_url.hpp"
 #include "core/zone.hpp"
@@ -34,7 +35,6 @@ constexpr std::size_t username_max = 80;
 constexpr std::int64_t color_max = 0xFFFFFF;
 
 constexpr std::size_t max_errors = 50;
-constexpr std::size_t max_echo_bytes = 64;  // of client text quoted back in a message
 
 // PostgreSQL refuses U+0000 in text and in jsonb, so it would fail only at the insert.
 constexpr std::string_view nul_message =
@@ -59,7 +59,7 @@ class error_sink {
 std::string child(const std::string& path, std::string_view key) {
   std::string out = path;
   if (!out.empty()) out += '.';
-  out += key;
+  append_printable(out, key);
   return out;
 }
 
@@ -124,14 +124,6 @@ bool is_blank(std::string_view s) {
   for (std::size_t i = 0; i < s.size();)
     if (!is_space(next_code_point(s, i))) return false;
   return true;
-}
-
-/// Client text quoted in a message, cut at a code point boundary when long.
-std::string echo(std::string_view s) {
-  if (s.size() <= max_echo_bytes) return std::string(s);
-  std::size_t end = max_echo_bytes;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return std::string(s.substr(0, end)) + "…";
 }
 
 // -- typed values ----------------------------------------------------------------
@@ -465,10 +457,10 @@ std::optional<std::string> find_duplicate_key(element e, std::string& path) {
     std::sort(keys.begin(), keys.end());
     auto dup = std::adjacent_find(keys.begin(), keys.end());
     if (dup != keys.end())
-      return "duplicate key \"" + echo(*dup) + "\"" + (path.empty() ? "" : " in " + path);
+      return "duplicate key " + quote_for_message(*dup) + (path.empty() ? "" : " in " + path);
     for (auto [key, value] : obj) {
       if (!path.empty()) path += '.';
-      path += key;
+      append_printable(path, key);
       if (auto found = find_duplicate_key(value, path)) return found;
       path.resize(mark);
     }
@@ -552,8 +544,8 @@ void timezone_at(element e, task_input& in, error_sink& out) {
   auto s = string_at(e, "timezone", out);
   if (!s) return;
   if (!find_zone(*s))
-    out.add("timezone", "unknown time zone \"" + echo(*s) +
-                            "\"; expected an IANA name such as Europe/Berlin");
+    out.add("timezone", "unknown time zone " + quote_for_message(*s) +
+                            "; expected an IANA name such as Europe/Berlin");
   else
     in.timezone = std::string(*s);
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/quote.hpp"
 #include "core/webhook_url.hpp"
 #include "http/json.hpp"
 
@@ -222,25 +223,6 @@ tenant_name_result tenant_name(std::string_view body) {
   return r;
 }
 
-namespace {
-
-/// A query value in an error message: in quotes, at most 64 characters.
-std::string shown_value(std::string_view v) {
-  constexpr std::size_t shown_chars = 64;
-  std::size_t end = 0, chars = 0;
-  while (end < v.size() && chars < shown_chars) {
-    ++end;  // to the end of this character (the value is valid UTF-8 here)
-    while (end < v.size() && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) ++end;
-    ++chars;
-  }
-  std::string out = "\"";  // appended, not "..." + string: GCC 12 warns falsely on that
-  out.append(v.substr(0, end));
-  out += end < v.size() ? "…\"" : "\"";
-  return out;
-}
-
-}  // namespace
-
 std::optional<std::string> query_reader::value(const char* name) {
   auto v = get_(name);
   if (!v) return std::nullopt;
@@ -257,7 +239,7 @@ int query_reader::integer(const char* name, int def, int lo, int hi) {
   int out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (v->empty() || ec != std::errc{} || p != v->data() + v->size() || out < lo || out > hi) {
-    errors_.push_back({name, shown_value(*v) + " is not an integer " + std::to_string(lo) + "-" +
+    errors_.push_back({name, quote_for_message(*v) + " is not an integer " + std::to_string(lo) + "-" +
                                  std::to_string(hi)});
     return def;
   }
@@ -268,7 +250,7 @@ std::optional<task_status> query_reader::task_status_param(const char* name) {
   auto v = value(name);
   if (!v) return std::nullopt;
   auto s = parse_task_status(*v);
-  if (!s) errors_.push_back({name, shown_value(*v) + " is not one of ACTIVE, INACTIVE, FAILED"});
+  if (!s) errors_.push_back({name, quote_for_message(*v) + " is not one of ACTIVE, INACTIVE, FAILED"});
   return s;
 }
 
@@ -277,7 +259,7 @@ std::optional<attempt_status> query_reader::attempt_status_param(const char* nam
   if (!v) return std::nullopt;
   auto s = parse_attempt_status(*v);
   if (!s)
-    errors_.push_back({name, shown_value(*v) + " is not one of SUCCESS, FAILED, RETRYING, SKIPPED"});
+    errors_.push_back({name, quote_for_message(*v) + " is not one of SUCCESS, FAILED, RETRYING, SKIPPED"});
   return s;
 }
 
@@ -286,7 +268,7 @@ std::optional<instant> query_reader::time(const char* name) {
   if (!v) return std::nullopt;
   auto t = parse_iso8601(*v);
   if (!t)
-    errors_.push_back({name, shown_value(*v) + " is not an ISO-8601 time with Z or an offset, "
+    errors_.push_back({name, quote_for_message(*v) + " is not an ISO-8601 time with Z or an offset, "
                                           "in the years 0001-9999"});
   return t;
 }
@@ -295,7 +277,7 @@ std::optional<uuid> query_reader::id(const char* name) {
   auto v = value(name);
   if (!v) return std::nullopt;
   auto u = uuid::parse(*v);
-  if (!u) errors_.push_back({name, shown_value(*v) + " is not a UUID"});
+  if (!u) errors_.push_back({name, quote_for_message(*v) + " is not a UUID"});
   return u;
 }
 

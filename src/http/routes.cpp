@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/cron.hpp"
+#include "core/quote.hpp"
 #include "core/zone.hpp"
 #include "http/api.hpp"
 #include "http/json.hpp"
@@ -93,7 +94,8 @@ query_reader params_of(const Rest::Request& req) {
 std::optional<uuid> path_id(const Rest::Request& req, reply& rw) {
   auto raw = req.param(":id").as<std::string>();
   auto id = uuid::parse(raw);
-  if (!id) send_error(rw, Code::Bad_Request, "invalid_id", "id: \"" + raw + "\" is not a UUID");
+  if (!id)
+    send_error(rw, Code::Bad_Request, "invalid_id", "id: " + quote_for_message(raw) + " is not a UUID");
   return id;
 }
 
@@ -368,7 +370,8 @@ void cron_preview(api&, const request_context& ctx, const Rest::Request& req,
   }
   const auto* zone = find_zone(tz);
   if (zone == nullptr) {
-    std::string msg = "unknown time zone \"" + tz + "\"; expected an IANA name such as Europe/Berlin";
+    std::string msg =
+        "unknown time zone " + quote_for_message(tz) + "; expected an IANA name such as Europe/Berlin";
     send_error(rw, Code::Bad_Request, "validation_failed", "timezone: " + msg, {{"timezone", msg}});
     return;
   }

@@ -77,6 +77,13 @@ TEST_CASE("query errors quote at most 64 characters of the value", "[codec]") {
   CHECK(q.errors()[1].message == "\"\xC3\xA9x\" is not an integer 1-100");
 }
 
+TEST_CASE("query errors show control characters as escapes, on one line", "[codec]") {
+  auto q = reader({{"page", "1\n2\x1b[31m"}});
+  q.integer("page", 1, 1, 100);
+  REQUIRE(q.errors().size() == 1);
+  CHECK(q.errors()[0].message == "\"1\\x0a2\\x1b[31m\" is not an integer 1-100");
+}
+
 TEST_CASE("times outside the years 0001-9999 are refused", "[codec]") {
   auto q = reader({{"from", "0000-12-31T00:00:00Z"}, {"to", "0001-01-01T00:30:00+01:00"}});
   CHECK_FALSE(q.time("from"));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/quote.hpp"
 #include "core/task_input.hpp"
 
 using taskhook::field_error;
@@ -238,6 +239,10 @@ TEST_CASE("schedule, timezone and webhookUrl carry their parsers' messages", "[t
         list{"timezone: unknown time zone \"" + repeat("A", 64) +
              "…\"; expected an IANA name such as Europe/Berlin"});
 
+  // Control characters are shown as escapes: the message stays one printable line.
+  CHECK(field_errors("timezone", R"("Europe/\nBerlin\u007f")") ==
+        list{R"(timezone: unknown time zone "Europe/\x0aBerlin\x7f"; expected an IANA name such as Europe/Berlin)"});
+
   CHECK(field_errors("webhookUrl", quoted(webhook)).empty());
   // Scheme and host in any case, as URLs allow; the path as Discord spells it.
   CHECK(field_errors("webhookUrl", "\"HTTPS://Canary.Discord.COM/api/webhooks/1/abc\"").empty());
@@ -275,6 +280,9 @@ TEST_CASE("malformed bodies answer invalid_json", "[task_input]") {
 
 TEST_CASE("a key given twice makes the body malformed", "[task_input]") {
   CHECK(error_of_malformed(R"({"name":"a","name":"b"})") == "duplicate key \"name\"");
+  CHECK(error_of_malformed(R"({"a\tb":1,"a\tb":2})") == R"(duplicate key "a\x09b")");
+  CHECK(error_of_malformed(R"({"payload":{"a\nb":{"k":1,"k":2}}})") ==
+        R"(duplicate key "k" in payload.a\x0ab)");
   CHECK(error_of_malformed(R"({"payload":{"content":"a","embeds":[{"title":"x","title":"y"}]}})") ==
         "duplicate key \"title\" in payload.embeds[0]");
   CHECK(error_of_malformed(R"({"x":[{},{"a":{"b":1,"b":2}}]})") ==
@@ -582,4 +590,33 @@ TEST_CASE("the stored payload is the client's payload without whitespace", "[tas
         R"({"content":"x"})");
   CHECK(parse_task_input("{\"payload\":{\"content\":\"x\"},\"name\":\"n\"}", input_mode::patch)
             .input.payload == R"({"content":"x"})");
+}
+
+TEST_CASE("a field path shows the control characters of the client's keys as escapes",
+          "[task_input]") {
+  CHECK(payload_errors(R"({"content":"x","a\tb":"c\u0000"})") ==
+        list{R"(payload.a\x09b: contains a NUL character (\u0000), which cannot be stored)"});
+}
+
+TEST_CASE("client text in a message: quoted, cut at 64 characters, control characters escaped",
+          "[task_input]") {
+  using taskhook::quote_for_message;
+  CHECK(quote_for_message("") == "\"\"");
+  CHECK(quote_for_message("Mars/Base") == "\"Mars/Base\"");
+  CHECK(quote_for_message(std::string("a\0b\r\n\x7f", 6)) == R"("a\x00b\x0d\x0a\x7f")");
+  // Characters, not bytes, count: 64 two-byte characters are all shown.
+  CHECK(quote_for_message(repeat("\xC3\xA9", 64)) == "\"" + repeat("\xC3\xA9", 64) + "\"");
+  CHECK(quote_for_message(repeat("\xC3\xA9", 65)) == "\"" + repeat("\xC3\xA9", 64) + "…\"");
+  // An escape is one character of the 64.
+  CHECK(quote_for_message(repeat("\t", 70)) == "\"" + repeat("\\x09", 64) + "…\"");
+}
+
+TEST_CASE("append_printable escapes control characters only, and cuts nothing", "[task_input]") {
+  std::string out = "payload.";
+  taskhook::append_printable(out, std::string("k\x01\xC3\xA9\x7f", 5));
+  CHECK(out == "payload.k\\x01\xC3\xA9\\x7f");
+  std::string long_key = repeat("k", 100);
+  out.clear();
+  taskhook::append_printable(out, long_key);
+  CHECK(out == long_key);
 }
