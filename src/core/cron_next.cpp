@@ -13,6 +13,7 @@
 
 #include "core/civil.hpp"
 #include "core/cron.hpp"
+#include "core/zone_info.hpp"
 
 namespace taskhook::cron {
 namespace {
@@ -172,7 +173,7 @@ i64 epoch_seconds(date::sys_seconds t) noexcept { return t.time_since_epoch().co
 /// doubled one).
 std::optional<i64> next_real_time(const field_masks& f, i64 t, const date::time_zone& zone) {
   while (true) {
-    const date::sys_info info = zone.get_info(date::sys_seconds{std::chrono::seconds{t}});
+    const date::sys_info info = zone_info(zone, date::sys_seconds{std::chrono::seconds{t}});
     const i64 offset = info.offset.count();
     const auto local = next_match_at_or_after(f, t + offset);
     if (!local) return std::nullopt;
@@ -188,13 +189,13 @@ std::optional<i64> next_real_time(const field_masks& f, i64 t, const date::time_
 /// from local time to instant never decreases, so the answer is the first matching
 /// local time whose instant is not before `t`.
 std::optional<i64> next_fixed_time(const field_masks& f, i64 t, const date::time_zone& zone) {
-  const date::sys_info info = zone.get_info(date::sys_seconds{std::chrono::seconds{t}});
+  const date::sys_info info = zone_info(zone, date::sys_seconds{std::chrono::seconds{t}});
   i64 local = t + info.offset.count();
   if (epoch_seconds(info.begin) == t) {
     // `t` is the first instant after a transition. If that closed a gap, the skipped
     // local times map to `t` itself, so the search starts at the gap's beginning.
     const date::sys_info before =
-        zone.get_info(date::sys_seconds{std::chrono::seconds{t - 1}});
+        zone_info(zone, date::sys_seconds{std::chrono::seconds{t - 1}});
     if (before.offset < info.offset) local = t + before.offset.count();
   }
   while (true) {
@@ -207,7 +208,7 @@ std::optional<i64> next_fixed_time(const field_masks& f, i64 t, const date::time
     if (same_offset >= epoch_seconds(info.begin) + seconds_per_day && same_offset < epoch_seconds(info.end))
       return same_offset;
     const date::local_info li =
-        zone.get_info(date::local_seconds{std::chrono::seconds{*match}});
+        zone_info(zone, date::local_seconds{std::chrono::seconds{*match}});
     i64 fire = 0;
     switch (li.result) {
       case date::local_info::unique:

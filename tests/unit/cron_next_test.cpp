@@ -308,3 +308,35 @@ TEST_CASE("a change at midnight", "[cron][next][tz]") {
   CHECK(fires("@hourly", "2026-04-05T01:30:00Z", 3, santiago) ==
         list{"2026-04-05T02:00:00.000Z", "2026-04-05T03:00:00.000Z", "2026-04-05T04:00:00.000Z"});
 }
+
+// Debian's tzdata lists transitions up to 2037; later years come from each zone's
+// POSIX rule (core/zone_info.hpp). Without it every summer after 2037 kept
+// standard time.
+TEST_CASE("after 2037 the zones' own rules still apply", "[cron][next][tz]") {
+  const std::string ny = "America/New_York";
+  SECTION("summer time") {
+    CHECK(fires("0 12 1 7 *", "2038-06-01T00:00:00Z", 1, ny) == list{"2038-07-01T16:00:00.000Z"});
+    CHECK(fires("0 12 1 1,7 *", "2040-01-01T00:00:00Z", 2, "Europe/Berlin") ==
+          list{"2040-01-01T11:00:00.000Z", "2040-07-01T10:00:00.000Z"});
+  }
+  SECTION("New York 2040: the skipped 02:30 fires when the gap ends, March 11") {
+    CHECK(fires("30 2 * * *", "2040-03-10T00:00:00Z", 3, ny) ==
+          list{"2040-03-10T07:30:00.000Z", "2040-03-11T07:00:00.000Z", "2040-03-12T06:30:00.000Z"});
+  }
+  SECTION("New York 2040: real time fires in both 01:30s of November 4") {
+    CHECK(fires("30 * * * *", "2040-11-04T04:00:00Z", 4, ny) ==
+          list{"2040-11-04T04:30:00.000Z", "2040-11-04T05:30:00.000Z", "2040-11-04T06:30:00.000Z",
+               "2040-11-04T07:30:00.000Z"});
+  }
+  SECTION("Santiago 2045: a change at midnight, both ways") {
+    const std::string santiago = "America/Santiago";
+    CHECK(fires("@daily", "2045-09-02T12:00:00Z", 2, santiago) ==
+          list{"2045-09-03T04:00:00.000Z", "2045-09-04T03:00:00.000Z"});
+    CHECK(fires("30 23 * * *", "2045-04-01T12:00:00Z", 2, santiago) ==
+          list{"2045-04-02T02:30:00.000Z", "2045-04-03T03:30:00.000Z"});
+  }
+  SECTION("Lord Howe 2045: the skipped half hour") {
+    CHECK(fires("0 * * * *", "2045-09-30T14:00:00Z", 3, "Australia/Lord_Howe") ==
+          list{"2045-09-30T14:30:00.000Z", "2045-09-30T16:00:00.000Z", "2045-09-30T17:00:00.000Z"});
+  }
+}

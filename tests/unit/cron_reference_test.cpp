@@ -25,6 +25,7 @@
 #include "support/cron_oracle.hpp"
 #include "core/time_format.hpp"
 #include "core/zone.hpp"
+#include "core/zone_info.hpp"
 
 using taskhook::instant;
 using taskhook::cron::schedule;
@@ -285,7 +286,7 @@ class wall_clock {
 
   std::int64_t local(std::int64_t t) {
     if (!(t >= begin_ && t < end_)) {
-      const auto info = zone_.get_info(sys_seconds{seconds{t}});
+      const auto info = taskhook::zone_info(zone_, sys_seconds{seconds{t}});
       begin_ = info.begin.time_since_epoch().count();
       end_ = info.end.time_since_epoch().count();
       offset_ = info.offset.count();
@@ -421,14 +422,16 @@ TEST_CASE("next_fire_after agrees with a walk through real time in DST zones",
        {"America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago"}) {
     const date::time_zone* zone = taskhook::find_zone(name);
     REQUIRE(zone != nullptr);
-    // The transitions of 2026 and 2027.
+    // The transitions of 2026 and 2027, listed in the tzdata, and of 2040 and 2041,
+    // from the zone's rule.
     std::vector<std::int64_t> transitions;
-    for (auto t = sys_seconds{date::sys_days{date::year{2026} / 1 / 1}};
-         t < date::sys_days{date::year{2028} / 1 / 1};) {
-      t = zone->get_info(t).end;
-      transitions.push_back(t.time_since_epoch().count());
-    }
-    REQUIRE(transitions.size() >= 4);
+    for (int first_year : {2026, 2040})
+      for (auto t = sys_seconds{date::sys_days{date::year{first_year} / 1 / 1}};
+           t < date::sys_days{date::year{first_year + 2} / 1 / 1};) {
+        t = taskhook::zone_info(*zone, t).end;
+        transitions.push_back(t.time_since_epoch().count());
+      }
+    REQUIRE(transitions.size() >= 8);
 
     for (int i = 0; i < 150 * scale; ++i) {
       const auto e = generate(gen, near_transitions, true);
