@@ -205,11 +205,11 @@ db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> 
              instant now) -> caf::result<task_record> {
         return found_or_error(self->state.st->toggle_task(tenant, id, now));
       },
-      [self](delete_atom, const uuid& tenant, const uuid& id) -> caf::result<bool> {
+      [self](delete_atom, const uuid& tenant, const uuid& id) -> caf::result<std::int64_t> {
         auto r = self->state.st->delete_task(tenant, id);
         if (!r) return database_error(r.error_message());
-        if (!*r) return make_error(actor_error::no_such_task);
-        return true;
+        if (*r == 0) return make_error(actor_error::no_such_task);
+        return *r;
       },
       [self](tenants_atom, const std::string& name,
              const key_hash& hash) -> caf::result<tenant_info> {

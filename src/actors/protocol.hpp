@@ -117,8 +117,8 @@ using db_actor_type = caf::typed_actor<
     caf::replies_to<patch_atom, uuid, uuid, task_input, instant>::with<task_record>,
     /// Toggle tenant's task id (error no_such_task).
     caf::replies_to<toggle_atom, uuid, uuid, instant>::with<task_record>,
-    /// Soft-delete tenant's task id (error no_such_task).
-    caf::replies_to<delete_atom, uuid, uuid>::with<bool>,
+    /// Soft-delete tenant's task id: the revision that did it (error no_such_task).
+    caf::replies_to<delete_atom, uuid, uuid>::with<std::int64_t>,
     /// Create a tenant owning one key, given as its hash.
     caf::replies_to<tenants_atom, std::string, key_hash>::with<tenant_info>,
     /// Write everything pending (retrying while the database is away), then quit.
@@ -161,9 +161,12 @@ using task_actor_type = caf::typed_actor<
 /// Spawns, routes to, monitors and restarts task actors (one shard of them).
 using supervisor_type = caf::typed_actor<
     /// Spawn or replace the actor of an ACTIVE task; any other status stops it.
+    /// A change older than the task's last one (its revision) is ignored: two
+    /// API changes may reach the shard in either order.
     caf::replies_to<upsert_atom, task_record, start_mode>::with<bool>,
-    /// Stop the task's actor (after its attempt in flight is recorded).
-    caf::replies_to<remove_atom, uuid>::with<bool>,
+    /// Stop the task's actor (after its attempt in flight is recorded): deleted
+    /// at this revision. Ignored when the actor runs a newer one.
+    caf::replies_to<remove_atom, uuid, std::int64_t>::with<bool>,
     /// Fire tenant's task once now (error no_such_task when it has no actor).
     caf::replies_to<run_now_atom, uuid, uuid>::with<instant>,
     /// The task actor's snapshot (error no_such_task when it has no actor).

@@ -51,8 +51,8 @@ class store {
                                                           const task_input& in, instant now) = 0;
   virtual expected<std::optional<task_record>> toggle_task(const uuid& tenant, const uuid& id,
                                                            instant now) = 0;
-  /// false: the tenant has no such task.
-  virtual expected<bool> delete_task(const uuid& tenant, const uuid& id) = 0;
+  /// The task's revision after the delete; 0: the tenant has no such task.
+  virtual expected<std::int64_t> delete_task(const uuid& tenant, const uuid& id) = 0;
   virtual expected<tenant_info> create_tenant(const std::string& name, const key_hash& hash) = 0;
 };
 

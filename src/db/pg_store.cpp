@@ -225,7 +225,7 @@ expected<std::optional<task_record>> pg_store::toggle_task(const uuid& tenant, c
                                                            instant now) {
   return db::toggle_task(session_, tenant, id, now);
 }
-expected<bool> pg_store::delete_task(const uuid& tenant, const uuid& id) {
+expected<std::int64_t> pg_store::delete_task(const uuid& tenant, const uuid& id) {
   return db::delete_task(session_, tenant, id);
 }
 expected<tenant_info> pg_store::create_tenant(const std::string& name, const key_hash& hash) {

@@ -27,7 +27,7 @@ class pg_store final : public store {
                                                   const task_input& in, instant now) override;
   expected<std::optional<task_record>> toggle_task(const uuid& tenant, const uuid& id,
                                                    instant now) override;
-  expected<bool> delete_task(const uuid& tenant, const uuid& id) override;
+  expected<std::int64_t> delete_task(const uuid& tenant, const uuid& id) override;
   expected<tenant_info> create_tenant(const std::string& name, const key_hash& hash) override;
 
  private:

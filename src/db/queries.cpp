@@ -173,7 +173,7 @@ expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant,
   });
 }
 
-expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id) {
+expected<std::int64_t> delete_task(session& s, const uuid& tenant, const uuid& id) {
   // The task's attempts move to the deleted side of the per-minute counts (stats
   // leave them out, log totals keep them); the insert trigger puts later ones there.
   auto r = s.exec(R"sql(
@@ -182,7 +182,7 @@ WITH del AS (
                    updated_at = now(), retry_at = NULL, retry_count = NULL,
                    retry_scheduled_for = NULL, retry_trigger = NULL
   WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL
-  RETURNING id, tenant_id
+  RETURNING id, tenant_id, revision
 ), mine AS (
   SELECT l.tenant_id, date_trunc('minute', l.execution_time, 'UTC') AS minute, l.status,
          count(*) AS n
@@ -193,10 +193,10 @@ WITH del AS (
   UPDATE task_log_minutes m SET n = m.n - mine.n, n_gone = m.n_gone + mine.n FROM mine
   WHERE m.tenant_id = mine.tenant_id AND m.minute = mine.minute AND m.status = mine.status
 )
-SELECT count(*) FROM del)sql",
+SELECT coalesce((SELECT revision FROM del), 0))sql",
                   {id.str(), tenant.str()});
   if (!r) return r.get_error();
-  return r->get(0, 0) == "1";
+  return to_ll(r->get(0, 0));
 }
 
 expected<tenant_info> insert_tenant(session& s, const std::string& name, const key_hash& hash) {

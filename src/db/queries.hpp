@@ -30,7 +30,7 @@ expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant,
                                                  instant now);
 
 /// Soft delete; false when not found.
-expected<bool> delete_task(session& s, const uuid& tenant, const uuid& id);
+expected<std::int64_t> delete_task(session& s, const uuid& tenant, const uuid& id);
 
 /// A tenant with one API key (stored as its hash).
 expected<tenant_info> insert_tenant(session& s, const std::string& name, const key_hash& hash);

@@ -239,9 +239,9 @@ void delete_task(api& a, const request_context& ctx, const Rest::Request& req,
   spawn_replying(a.sys, w, [&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
     self->request(a.db, actor_timeout, delete_atom::value, tenant, id)
         .then(
-            [self, &a, w, id](bool) {
+            [self, &a, w, id](std::int64_t revision) {
               a.cache.evict(id);
-              self->request(a.tasks.shard_for(id), actor_timeout, remove_atom::value, id)
+              self->request(a.tasks.shard_for(id), actor_timeout, remove_atom::value, id, revision)
                   .then([w](bool) { w->send(Code::No_Content); },
                         [w](caf::error& err) { send_actor_error(*w, err); });
             },

@@ -70,7 +70,7 @@ class fake_store final : public store {
   expected<std::optional<task_record>> toggle_task(const uuid&, const uuid&, instant) override {
     return error{"n/a"};
   }
-  expected<bool> delete_task(const uuid&, const uuid&) override { return error{"n/a"}; }
+  expected<std::int64_t> delete_task(const uuid&, const uuid&) override { return error{"n/a"}; }
   expected<tenant_info> create_tenant(const std::string&, const key_hash&) override {
     return error{"n/a"};
   }

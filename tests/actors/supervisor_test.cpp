@@ -244,3 +244,77 @@ TEST_CASE("load_active_tasks pages through the store and arms every task", "[sup
   for (const auto& shard : router.shards()) caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
   f.run();
 }
+
+// Each API change reaches its shard through a helper actor of its own, so two
+// changes of one task can arrive in either order; the revision decides.
+TEST_CASE("a change older than the task's last one is ignored, whatever order they arrive in",
+          "[supervisor][revision]") {
+  actor_fixture f;
+  auto sup = spawn_task_supervisor(f.sys, f.rt);
+  auto active = [](task_record t, std::int64_t revision) {
+    t.revision = revision;
+    t.status = task_status::active;
+    return t;
+  };
+  auto inactive = [](task_record t, std::int64_t revision) {
+    t.revision = revision;
+    t.status = task_status::inactive;
+    return t;
+  };
+  const auto task = make_task("* * * * * *");
+
+  SECTION("toggled off then on: the off arriving last does not stop the actor") {
+    caf::anon_send(sup, upsert_atom::value, active(task, 3), start_mode::fresh);
+    f.run();
+    caf::anon_send(sup, upsert_atom::value, inactive(task, 2), start_mode::fresh);
+    f.run();
+    CHECK(static_cast<bool>(lookup(f, sup, task.id)));
+  }
+  SECTION("toggled on then off: the on arriving last does not bring the actor back") {
+    caf::anon_send(sup, upsert_atom::value, inactive(task, 4), start_mode::fresh);
+    f.run();
+    caf::anon_send(sup, upsert_atom::value, active(task, 3), start_mode::fresh);
+    f.run();
+    CHECK_FALSE(static_cast<bool>(lookup(f, sup, task.id)));
+    CHECK(stats(f, sup).actors == 0);
+  }
+  SECTION("patched, then deleted: the patch arriving last does not revive it") {
+    caf::anon_send(sup, upsert_atom::value, active(task, 1), start_mode::fresh);
+    f.run();
+    caf::anon_send(sup, remove_atom::value, task.id, std::int64_t{3});
+    f.run();
+    caf::anon_send(sup, upsert_atom::value, active(task, 2), start_mode::fresh);
+    f.run();
+    CHECK_FALSE(static_cast<bool>(lookup(f, sup, task.id)));
+    f.advance_to(at("2026-01-01T00:00:03.000Z"));
+    CHECK(f.sink.requests.empty());  // nothing fires for the deleted task
+  }
+  SECTION("a delete older than the running revision leaves the actor alone") {
+    caf::anon_send(sup, upsert_atom::value, active(task, 5), start_mode::fresh);
+    f.run();
+    caf::anon_send(sup, remove_atom::value, task.id, std::int64_t{4});
+    f.run();
+    CHECK(static_cast<bool>(lookup(f, sup, task.id)));
+  }
+  SECTION("newer changes apply in order") {
+    caf::anon_send(sup, upsert_atom::value, inactive(task, 2), start_mode::fresh);
+    f.run();
+    caf::anon_send(sup, upsert_atom::value, active(task, 3), start_mode::fresh);
+    f.run();
+    CHECK(static_cast<bool>(lookup(f, sup, task.id)));
+  }
+  SECTION("a departure is forgotten after a minute") {
+    caf::anon_send(sup, upsert_atom::value, inactive(task, 4), start_mode::fresh);
+    f.run();
+    f.advance_to(at("2026-01-01T00:01:01.000Z"));
+    // The next departure (another task's) prunes the ones older than a minute.
+    caf::anon_send(sup, upsert_atom::value, inactive(make_task("* * * * * *"), 1),
+                   start_mode::fresh);
+    f.run();
+    caf::anon_send(sup, upsert_atom::value, active(task, 3), start_mode::fresh);
+    f.run();
+    CHECK(static_cast<bool>(lookup(f, sup, task.id)));
+  }
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  f.run();
+}

@@ -340,7 +340,7 @@ TEST_CASE("removing or replacing a task leaves no stale timer behind", "[task_ac
   f.respond(1, 204);
 
   SECTION("toggle off / delete") {
-    caf::anon_send(f.sup, remove_atom::value, task.id);
+    caf::anon_send(f.sup, remove_atom::value, task.id, task.revision + 1);
     f.run();
     f.advance_to(at("2026-01-01T00:01:00.000Z"));
     CHECK(f.sink.requests.size() == 2);
@@ -374,7 +374,7 @@ TEST_CASE("a task replaced mid-attempt still records that attempt", "[task_actor
   f.upsert(task);
   f.advance_to(at("2026-01-01T00:00:01.000Z"));
   REQUIRE(f.sink.requests.size() == 1);
-  caf::anon_send(f.sup, remove_atom::value, task.id);
+  caf::anon_send(f.sup, remove_atom::value, task.id, task.revision + 1);
   f.run();
   f.respond(0, 204);  // the old actor is draining: it waits for this
   f.flush();
@@ -431,7 +431,7 @@ TEST_CASE("a fire prepared ahead is withdrawn when its task changes before the i
   REQUIRE(f.sink.requests[0].held);
 
   SECTION("removed: nothing goes out, nothing is recorded") {
-    caf::anon_send(f.sup, remove_atom::value, task.id);
+    caf::anon_send(f.sup, remove_atom::value, task.id, task.revision + 1);
     f.run();
     CHECK(f.sink.requests[0].cancelled);
     f.advance_to(at("2026-01-01T00:01:00.000Z"));
@@ -456,7 +456,7 @@ TEST_CASE("a fire prepared ahead is withdrawn when its task changes before the i
   SECTION("already sent: the old actor waits for the result and records it") {
     f.advance_to(at("2026-01-01T00:00:10.000Z"));
     f.sink.send_held();
-    caf::anon_send(f.sup, remove_atom::value, task.id);
+    caf::anon_send(f.sup, remove_atom::value, task.id, task.revision + 1);
     f.run();
     CHECK_FALSE(f.sink.requests[0].cancelled);
     f.respond(0, 204);
