@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace taskhook {
@@ -84,10 +85,13 @@ outcome classify_response(const delivery_result& r) {
   auto err = parse_discord_error(r.body);
   if (s == 429) {
     std::optional<milliseconds> wait;
+    // Bounded before the conversion: a double beyond long long's range is undefined.
+    constexpr double max_s = static_cast<double>(max_retry_after.count()) / 1000.0;
     if (err.retry_after_s)
-      wait = milliseconds(static_cast<long long>(std::ceil(*err.retry_after_s * 1000.0)));
+      wait = milliseconds(
+          static_cast<long long>(std::ceil(std::min(*err.retry_after_s, max_s) * 1000.0)));
     else if (r.retry_after_header)
-      wait = r.retry_after_header;
+      wait = std::min(*r.retry_after_header, max_retry_after);
     return {outcome_kind::rate_limited, wait, status_line(s, err.message)};
   }
   if (s == 400 || s == 401 || s == 403 || s == 404)

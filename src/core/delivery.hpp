@@ -98,9 +98,13 @@ struct outcome {
   std::string message;
 };
 
+/// The longest wait a 429 can ask for; a longer one (a broken or hostile
+/// endpoint's `retry_after: 1e300`) waits this long.
+inline constexpr std::chrono::milliseconds max_retry_after{std::chrono::hours{24}};
+
 /// Classifies an attempt. 429 waits `retry_after` from the JSON body (seconds,
-/// possibly fractional) or the Retry-After header; Discord's error text
-/// (`{"message": ...}`) goes into the message.
+/// possibly fractional) or the Retry-After header, at most max_retry_after;
+/// Discord's error text (`{"message": ...}`) goes into the message.
 outcome classify_response(const delivery_result& r);
 
 }  // namespace taskhook

@@ -189,7 +189,7 @@ class curl_pool::worker {
   }
 
   void run() {
-    std::vector<delivery_request> batch;
+    std::vector<delivery_request> batch, early;
     bool stopping = false;
     steady::time_point deadline{};
     std::optional<instant> next_held;
@@ -203,15 +203,16 @@ class curl_pool::worker {
         // (their task actors have withdrawn them already, when they drained).
         next_held = release_due(batch, false);
         if (stopping && next_held) {
-          std::vector<delivery_request> early;
           release_due(early, true);
-          for (auto& req : early) {
-            counters_.queued.fetch_sub(1, std::memory_order_relaxed);
-            reject(std::move(req));
-          }
           next_held.reset();
         }
       }
+      // Outside the lock, as an on_done may call submit or cancel.
+      for (auto& req : early) {
+        counters_.queued.fetch_sub(1, std::memory_order_relaxed);
+        reject(std::move(req));
+      }
+      early.clear();
       auto now = steady::now();
       for (auto& req : batch) {
         counters_.queued.fetch_sub(1, std::memory_order_relaxed);
@@ -300,6 +301,9 @@ class curl_pool::worker {
   void start_transfer(rate_pacer::release r, steady::time_point now) {
     transfer* t = acquire();
     if (t == nullptr) {
+      // Settles the bucket as an answer would: a probe that never went out must
+      // not hold its webhook's bucket closed for good.
+      pacer_.record_response(r.req.rate_key, {}, 0, r.probe, now);
       reject(std::move(r.req), "libcurl: cannot create an easy handle");
       return;
     }

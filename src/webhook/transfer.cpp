@@ -107,11 +107,14 @@ delivery_result transfer::finish(CURLcode code, steady::time_point now) {
   res.duration = std::chrono::duration_cast<milliseconds>(now - t0_);
   res.paced_for = paced_for_;
   res.retry_after_header = limits_.retry_after;
-  if (code == CURLE_OK) {
-    long status = 0;
-    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+  long status = 0;
+  curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+  if (code == CURLE_OK || (status >= 200 && status < 300)) {
+    // A 2xx already in wins over a failure reading the rest of the answer (a
+    // cut connection, a body over the cap): the server took the request, and a
+    // retry would post the message twice.
     res.http_status = static_cast<int>(status);
-    res.body = std::move(body_);
+    if (code == CURLE_OK) res.body = std::move(body_);
   } else {
     res.error = classify(code);
     res.error_text = describe(code, res.error);
