@@ -35,6 +35,11 @@ constexpr std::chrono::seconds db_drain_timeout{30};
 constexpr std::size_t supervisor_shards = 4;
 /// Reader actors, each with a connection of its own.
 constexpr int reader_count = 2;
+/// The server cancels a read that runs longer: just under the HTTP bridge's
+/// 5-s wait (http/bridge.hpp, actor_timeout), after which nobody wants the
+/// answer. Without it a slow read (a deep page of a huge log) kept running and
+/// held its reader, and every request behind it, /health included, timed out.
+constexpr std::chrono::milliseconds reader_statement_timeout{4500};
 /// Scheduled fires are handed to the webhook pool this long before their
 /// instant and sent at it: a second's burst of fires then leaves together
 /// rather than as the actors get to it (docs/BENCHMARKS.md, "Fire lead").
@@ -234,7 +239,8 @@ int serve(const config& cfg) {
 
   std::vector<reader_actor_type> reader_actors;
   for (int i = 0; i < reader_count; ++i)
-    reader_actors.push_back(spawn_reader(sys, std::make_shared<db::pg_catalog>(cfg.database_url)));
+    reader_actors.push_back(spawn_reader(
+        sys, std::make_shared<db::pg_catalog>(cfg.database_url, reader_statement_timeout)));
   for (const auto& r : reader_actors) reaper.add(r);
   reader_pool readers(reader_actors);
   retention_options keep;

@@ -34,10 +34,13 @@ class pg_store final : public store {
   session session_;
 };
 
-/// A reader actor's catalog: one session of its own.
+/// A reader actor's catalog: one session of its own. `statement_timeout`
+/// bounds each read (0: none).
 class pg_catalog final : public catalog {
  public:
-  explicit pg_catalog(std::string conninfo) : session_(std::move(conninfo)) {}
+  explicit pg_catalog(std::string conninfo,
+                      std::chrono::milliseconds statement_timeout = std::chrono::milliseconds{0})
+      : session_(std::move(conninfo), statement_timeout) {}
 
   bool ping() override;
   expected<task_page> list_tasks(const task_query& q) override;

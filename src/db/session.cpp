@@ -4,7 +4,10 @@ namespace taskhook::db {
 
 connection* session::get() {
   if (conn_ && conn_->ok()) return conn_.get();
-  if (conn_ && conn_->reset()) return conn_.get();
+  if (conn_ && conn_->reset()) {
+    configure();
+    return conn_.get();
+  }
   auto fresh = connection::open(conninfo_);
   if (!fresh) {
     last_error_ = fresh.error_message();
@@ -12,9 +15,15 @@ connection* session::get() {
     return nullptr;
   }
   conn_ = std::make_unique<connection>(std::move(*fresh));
+  configure();
+  return conn_.get();
+}
+
+void session::configure() {
   // Timestamps are read as epoch milliseconds; UTC keeps date functions honest.
   conn_->exec("SET TIME ZONE 'UTC'");
-  return conn_.get();
+  if (statement_timeout_.count() > 0)
+    conn_->exec("SET statement_timeout = " + std::to_string(statement_timeout_.count()));
 }
 
 expected<result> session::exec(const std::string& sql, const params& args) {
