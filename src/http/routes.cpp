@@ -121,7 +121,16 @@ bool reject_input(const task_input_result& parsed, reply& rw) {
   return false;
 }
 
-thread_local std::mt19937_64 id_rng{std::random_device{}()};
+/// A generator for task ids, seeded with 256 bits from the OS. One 32-bit seed
+/// gave 2^32 streams, so two threads, processes or restarts could share one (about
+/// 5 % odds over 20,000 starts) and make the same ids: the insert then failed.
+std::mt19937_64 seeded_id_rng() {
+  std::random_device rd;
+  std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+  return std::mt19937_64(seq);
+}
+
+thread_local std::mt19937_64 id_rng = seeded_id_rng();
 
 /// After a change is durable: spawn, replace or stop the task's actor, then
 /// answer with the stored task.
