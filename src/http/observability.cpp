@@ -5,8 +5,10 @@
 #include <dirent.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/embedded_file.hpp"
@@ -173,7 +175,15 @@ std::string escape_label(std::string_view v) {
   return out;
 }
 
-std::string render_metrics(api& a, const std::vector<supervisor_stats>& shards, int readers) {
+/// Each shard's counters at its own index; empty where the shard did not answer.
+using shard_stats = std::vector<std::optional<supervisor_stats>>;
+
+std::size_t answered(const shard_stats& shards) {
+  return static_cast<std::size_t>(
+      std::count_if(shards.begin(), shards.end(), [](const auto& s) { return s.has_value(); }));
+}
+
+std::string render_metrics(api& a, const shard_stats& shards, int readers) {
   const auto& t = a.metrics.tasks;
   const auto& d = a.metrics.db;
   auto sink = a.sink.read_counters();
@@ -182,16 +192,17 @@ std::string render_metrics(api& a, const std::vector<supervisor_stats>& shards, 
 
   std::uint64_t actors = 0, restarts = 0, give_ups = 0;
   for (const auto& s : shards) {
-    actors += s.actors;
-    restarts += s.restarts;
-    give_ups += s.give_ups;
+    if (!s) continue;
+    actors += s->actors;
+    restarts += s->restarts;
+    give_ups += s->give_ups;
   }
   const double in_flight = rel(t.in_flight), retrying = rel(t.retrying);
   const double live = rel(t.actors);
 
   p.head("taskhook_actors", "gauge", "Live actors by kind.");
   p.sample("taskhook_actors", live, "kind=\"task\"");
-  p.sample("taskhook_actors", double(shards.size()), "kind=\"supervisor\"");
+  p.sample("taskhook_actors", double(answered(shards)), "kind=\"supervisor\"");
   p.sample("taskhook_actors", 1, "kind=\"db\"");
   p.sample("taskhook_actors", readers, "kind=\"reader\"");
   p.sample("taskhook_actors", sink.workers, "kind=\"webhook_worker\"");
@@ -205,8 +216,9 @@ std::string render_metrics(api& a, const std::vector<supervisor_stats>& shards, 
          "Messages waiting: per supervisor shard, the db_actor (sampled at each write), and "
          "the webhook pool (queued and paced requests).");
   for (std::size_t i = 0; i < shards.size(); ++i)
-    p.sample("taskhook_mailbox_backlog", double(shards[i].mailbox),
-             "actor=\"supervisor\",shard=\"" + std::to_string(i) + "\"");
+    if (shards[i])
+      p.sample("taskhook_mailbox_backlog", double(shards[i]->mailbox),
+               "actor=\"supervisor\",shard=\"" + std::to_string(i) + "\"");
   p.sample("taskhook_mailbox_backlog", rel(d.mailbox), "actor=\"db_actor\",shard=\"0\"");
   p.sample("taskhook_mailbox_backlog", double(sink.queued + sink.paced),
            "actor=\"webhook_pool\",shard=\"0\"");
@@ -297,13 +309,14 @@ std::string render_metrics(api& a, const std::vector<supervisor_stats>& shards, 
 template <class Done>
 void with_shard_stats(api& a, const writer_ptr& w, Done done) {
   spawn_replying(a.sys, w, [&a, done](caf::event_based_actor* self) {
-    auto results = std::make_shared<std::vector<supervisor_stats>>();
+    // By index, not in the order the answers come: the labels name the shard.
+    auto results = std::make_shared<shard_stats>(a.tasks.shards().size());
     auto remaining = std::make_shared<std::size_t>(a.tasks.shards().size());
-    for (const auto& shard : a.tasks.shards())
-      self->request(shard, actor_timeout, stats_atom::value)
+    for (std::size_t i = 0; i < a.tasks.shards().size(); ++i)
+      self->request(a.tasks.shards()[i], actor_timeout, stats_atom::value)
           .then(
-              [results, remaining, done](supervisor_stats& s) {
-                results->push_back(s);
+              [results, remaining, done, i](supervisor_stats& s) {
+                (*results)[i] = s;
                 if (--*remaining == 0) done(*results);
               },
               [results, remaining, done](caf::error&) {
@@ -315,7 +328,7 @@ void with_shard_stats(api& a, const writer_ptr& w, Done done) {
 void metrics_route(api& a, const request_context&, const Rest::Request&, reply& rw) {
   auto w = std::make_shared<reply>(std::move(rw));
   int readers = static_cast<int>(a.readers.all().size());
-  with_shard_stats(a, w, [&a, w, readers](const std::vector<supervisor_stats>& shards) {
+  with_shard_stats(a, w, [&a, w, readers](const shard_stats& shards) {
     w->send(Code::Ok, render_metrics(a, shards, readers),
             Http::Mime::MediaType::fromString("text/plain; version=0.0.4; charset=utf-8"));
   });
@@ -325,7 +338,7 @@ void admin_actors_route(api& a, const request_context& ctx, const Rest::Request&
   auto w = std::make_shared<reply>(std::move(rw));
   int readers = static_cast<int>(a.readers.all().size());
   auto since = ctx.now - std::chrono::hours(1);
-  with_shard_stats(a, w, [&a, w, readers, since](const std::vector<supervisor_stats>& shards) {
+  with_shard_stats(a, w, [&a, w, readers, since](const shard_stats& shards) {
     spawn_replying(a.sys, w, [&a, w, readers, since, shards](caf::event_based_actor* self) {
       self->request(a.readers.next(), actor_timeout, rank_atom::value, since, 5)
           .then(
@@ -335,25 +348,40 @@ void admin_actors_route(api& a, const request_context& ctx, const Rest::Request&
                 auto v = [](const auto& x) { return std::to_string(x.load(std::memory_order_relaxed)); };
                 std::uint64_t restarts = 0, give_ups = 0;
                 for (const auto& s : shards) {
-                  restarts += s.restarts;
-                  give_ups += s.give_ups;
+                  if (!s) continue;
+                  restarts += s->restarts;
+                  give_ups += s->give_ups;
                 }
                 auto live = t.actors.load(), in_flight = t.in_flight.load(),
                      retrying = t.retrying.load();
                 std::string out = "{\"actors\":{\"task\":{\"idle\":" +
                                   std::to_string(std::max<std::int64_t>(0, live - in_flight - retrying)) +
-                                  ",\"in_flight\":" + std::to_string(in_flight) +
+                                  ",\"inFlight\":" + std::to_string(in_flight) +
                                   ",\"retrying\":" + std::to_string(retrying) +
-                                  "},\"supervisor\":{\"running\":" + std::to_string(shards.size()) +
+                                  "},\"supervisor\":{\"running\":" + std::to_string(answered(shards)) +
                                   "},\"db\":{\"running\":1},\"reader\":{\"running\":" +
-                                  std::to_string(readers) + "},\"webhook_worker\":{\"running\":" +
+                                  std::to_string(readers) + "},\"webhookWorker\":{\"running\":" +
                                   std::to_string(sink.workers) + "}},\"mailboxes\":[";
+                // Largest backlog first, as the API documents.
+                struct backlog {
+                  std::string actor;
+                  const char* kind;
+                  std::uint64_t messages;
+                };
+                std::vector<backlog> boxes;
                 for (std::size_t i = 0; i < shards.size(); ++i)
-                  out += "{\"actor\":\"supervisor-" + std::to_string(i) +
-                         "\",\"kind\":\"supervisor\",\"backlog\":" + std::to_string(shards[i].mailbox) + "},";
-                out += "{\"actor\":\"db_actor\",\"kind\":\"db\",\"backlog\":" + v(a.metrics.db.mailbox) +
-                       "},{\"actor\":\"webhook_pool\",\"kind\":\"webhook_worker\",\"backlog\":" +
-                       std::to_string(sink.queued + sink.paced) + "}],";
+                  if (shards[i])
+                    boxes.push_back({"supervisor-" + std::to_string(i), "supervisor", shards[i]->mailbox});
+                boxes.push_back({"db_actor", "db",
+                                 static_cast<std::uint64_t>(a.metrics.db.mailbox.load(std::memory_order_relaxed))});
+                boxes.push_back({"webhook_pool", "webhook_worker", sink.queued + sink.paced});
+                std::stable_sort(boxes.begin(), boxes.end(),
+                                 [](const backlog& x, const backlog& y) { return x.messages > y.messages; });
+                for (std::size_t i = 0; i < boxes.size(); ++i)
+                  out += std::string(i == 0 ? "" : ",") + "{\"actor\":\"" + boxes[i].actor +
+                         "\",\"kind\":\"" + boxes[i].kind +
+                         "\",\"backlog\":" + std::to_string(boxes[i].messages) + "}";
+                out += "],";
                 out += "\"restarts\":{\"total\":" + std::to_string(restarts) +
                        ",\"giveUps\":" + std::to_string(give_ups) + "},";
                 out += "\"db\":{\"pendingRows\":" + v(a.metrics.db.pending_rows) +

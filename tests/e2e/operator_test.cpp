@@ -76,11 +76,15 @@ TEST_CASE("the admin snapshot shows the actors; other keys get 403", "[operator]
   auto snap = svc.call("GET", "/api/admin/actors");
   REQUIRE(snap.status == 200);
   json j(snap.body);
-  auto task_actors = j.num("/actors/task/idle") + j.num("/actors/task/in_flight") +
+  auto task_actors = j.num("/actors/task/idle") + j.num("/actors/task/inFlight") +
                      j.num("/actors/task/retrying");
   CHECK(task_actors == 2);
   CHECK(j.num("/actors/supervisor/running") >= 1);
-  CHECK(j.size("/mailboxes") >= 3);
+  CHECK(j.num("/actors/webhookWorker/running") >= 1);  // field names in camelCase (API.md)
+  REQUIRE(j.size("/mailboxes") >= 3);
+  for (std::size_t i = 1; i < j.size("/mailboxes"); ++i)  // largest backlog first
+    CHECK(j.num("/mailboxes/" + std::to_string(i - 1) + "/backlog") >=
+          j.num("/mailboxes/" + std::to_string(i) + "/backlog"));
   CHECK(j.num("/restarts/total") == 0);
   CHECK(j.has("/slowestTasks"));
   CHECK(j.has("/mostRetryingTasks"));
