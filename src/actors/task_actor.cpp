@@ -336,6 +336,12 @@ void on_result(task_ptr self, delivery_result& r) {
     // The sender is stopping: no answer, so neither a row nor a failure. The
     // database still has the run to redo at the next start (next_run_at held
     // back for a first attempt, the owed retry for a later one).
+    // Except a manual run's first attempt: nothing holds it, so the run its 202
+    // promised would vanish without a trace. Its row says what became of it.
+    if (run.trigger == run_trigger::manual && run.attempt == 0)
+      record_skip(self, run.scheduled_for, run.trigger,
+                  "not confirmed: the service stopped before an answer came, so this manual "
+                  "run may not have been delivered; run it again if it is needed");
     s.run.reset();
     finish_drain_if_idle(self);
     return;

@@ -724,3 +724,31 @@ TEST_CASE("an attempt cut short by a stopping sender is neither a row nor a fail
   CHECK_FALSE(f.db_store->last_progress(task.id).status.has_value());
   CHECK(f.metrics.tasks.in_flight.load() == 0);
 }
+
+TEST_CASE("a manual run cut short by a stopping sender leaves a row saying so",
+          "[task_actor][manual][owed]") {
+  // Nothing in the database holds a manual run (a scheduled one keeps next_run_at
+  // back): without the row its 202 would vanish without a trace.
+  supervised f(at("2026-01-01T00:00:10.000Z"));
+  auto task = make_task("0 * * * *", 0);
+  f.upsert(task);
+  auto t = f.run_now(task.id);
+  REQUIRE(static_cast<bool>(t));
+  REQUIRE(f.sink.requests.size() == 1);
+  delivery_result r;
+  r.correlation = f.sink.requests[0].req.correlation;
+  r.started = f.sink.requests[0].at;
+  r.error = transport_error::other;
+  r.error_text = "shutting down";
+  r.stopping = true;
+  f.sink.requests[0].req.on_done(std::move(r));
+  f.run();
+  f.flush();
+  REQUIRE(f.db_store->rows.size() == 1);
+  CHECK(f.db_store->rows[0].status == attempt_status::skipped);
+  CHECK(f.db_store->rows[0].trigger == run_trigger::manual);
+  CHECK(f.db_store->rows[0].scheduled_for == *t);
+  CHECK(f.db_store->rows[0].message.find("may not have been delivered") != std::string::npos);
+  CHECK_FALSE(f.db_store->last_progress(task.id).status.has_value());  // not a failure
+  CHECK(f.metrics.tasks.in_flight.load() == 0);
+}
