@@ -288,7 +288,11 @@ bool drain_router(caf::actor_system& sys, const task_router& router,
   for (const auto& shard : router.shards())
     self->request(shard, timeout, drain_atom::value)
         .receive([](bool) {}, [&](caf::error&) { ok = false; });
-  if (metrics == nullptr) return ok;
+  return wait_for_attempts(metrics, timeout) && ok;
+}
+
+bool wait_for_attempts(const runtime_metrics* metrics, std::chrono::milliseconds timeout) {
+  if (metrics == nullptr) return true;
   // A task actor lowers the gauge only after its attempt's row is on its way
   // to the db_actor, so zero means every row of an attempt in flight is queued.
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -296,7 +300,7 @@ bool drain_router(caf::actor_system& sys, const task_router& router,
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  return ok;
+  return true;
 }
 
 }  // namespace taskhook

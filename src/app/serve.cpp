@@ -281,6 +281,12 @@ int serve(const config& cfg) {
     log->warn("some task actors did not finish in time");
   fires.stop();
   pool.shutdown(std::chrono::milliseconds(0));
+  // Past the bound the pool ends what is left, and its last outcomes (some of
+  // them real answers) are still on their way to their actors: let those rows
+  // reach the db_actor before it drains, or a delivered attempt would be sent
+  // again at the next start.
+  if (!wait_for_attempts(&metrics, std::chrono::seconds(2)))
+    log->warn("some attempts ended by the stop were not recorded in time");
   caf::scoped_actor self{sys};
   bool drained = false;
   self->request(db, db_drain_timeout, drain_atom::value)
