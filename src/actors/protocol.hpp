@@ -165,7 +165,7 @@ using supervisor_type = caf::typed_actor<
     /// API changes may reach the shard in either order.
     caf::replies_to<upsert_atom, task_record, start_mode>::with<bool>,
     /// Stop the task's actor (after its attempt in flight is recorded): deleted
-    /// at this revision. Ignored when the actor runs a newer one.
+    /// at this revision. Ignored when a newer change of the task came first.
     caf::replies_to<remove_atom, uuid, std::int64_t>::with<bool>,
     /// Fire tenant's task once now (error no_such_task when it has no actor).
     caf::replies_to<run_now_atom, uuid, uuid>::with<instant>,

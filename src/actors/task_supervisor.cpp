@@ -12,13 +12,12 @@ namespace taskhook {
 namespace {
 
 /// The actor holds the task's definition and hands it back in its exit report
-/// (a restart spawns from it), so the entry needs little more than the handle:
-/// a 56-byte map node, which malloc serves from a 64-byte chunk as it did the
-/// 48 bytes without the revision.
+/// (a restart spawns from it), so the entry needs only the handle: 48 bytes a
+/// map node rather than 64. (The revision it runs is not kept here: 8 bytes
+/// more would take the node to 64; recent_changes below holds what the
+/// ordering check needs.)
 struct entry {
   task_actor_type actor;
-  /// The revision of the task row the actor runs: an older change is stale.
-  std::int64_t revision = 0;
   /// Recent crash times, made on the first crash: most tasks never crash, and
   /// a million entries would each carry an empty vector.
   std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
@@ -26,50 +25,54 @@ struct entry {
 
 using task_map = std::unordered_map<uuid, entry>;
 
-/// Tasks that left the shard lately, by the revision that took them out
-/// (deleted, or no longer ACTIVE). The change and the shard's update travel
-/// through a helper actor per request, and CAF orders messages only per
+/// The latest revision of each task changed lately through the API (created,
+/// patched, toggled, deleted) or ended by its actor. Each change reaches the
+/// shard through a helper actor of its own, and CAF orders messages only per
 /// sender: a toggle's update can overtake the one of the toggle before it. An
-/// older change that arrives after is then ignored instead of bringing back an
-/// actor the database no longer has (or stopping one it has). Kept for a minute,
-/// far longer than a change takes to arrive; then forgotten, so the map holds
-/// only the last minute's departures.
-class departures {
+/// older change that arrives after a newer one is then ignored, instead of
+/// bringing back an actor the database no longer has, stopping one it has, or
+/// running an older definition. Kept for a minute, far longer than a change
+/// takes to arrive (a helper waits at most 5 s for the db_actor), then
+/// forgotten: the map holds the last minute's changes, not an entry per task.
+class recent_changes {
  public:
   static constexpr std::chrono::seconds keep{60};
 
   void note(const uuid& id, std::int64_t revision, caf::actor_clock::time_point now) {
     forget_before(now - keep);
-    auto& r = revisions_[id];
-    r = std::max(r, revision);
-    order_.push_back({now, id, r});
+    auto& last = latest_[id];
+    last.revision = std::max(last.revision, revision);
+    last.at = now;
+    order_.push_back({now, id});
   }
 
-  /// True when `revision` is no newer than the one the task left at.
+  /// True when a newer revision than `revision` came first. (The same one
+  /// again replaces, as a repeated change always did.)
   bool stale(const uuid& id, std::int64_t revision) const {
-    auto it = revisions_.find(id);
-    return it != revisions_.end() && revision <= it->second;
+    auto it = latest_.find(id);
+    return it != latest_.end() && revision < it->second.revision;
   }
-
-  std::size_t size() const { return revisions_.size(); }
 
  private:
+  struct latest {
+    std::int64_t revision = 0;
+    caf::actor_clock::time_point at;  ///< of the last change noted
+  };
   struct noted {
     caf::actor_clock::time_point at;
     uuid id;
-    std::int64_t revision;
   };
 
   void forget_before(caf::actor_clock::time_point t) {
     while (!order_.empty() && order_.front().at < t) {
-      auto it = revisions_.find(order_.front().id);
-      // A later departure of the same task is still within the minute.
-      if (it != revisions_.end() && it->second == order_.front().revision) revisions_.erase(it);
+      auto it = latest_.find(order_.front().id);
+      // Unless a later change of the same task is still within the minute.
+      if (it != latest_.end() && it->second.at == order_.front().at) latest_.erase(it);
       order_.pop_front();
     }
   }
 
-  std::unordered_map<uuid, std::int64_t> revisions_;
+  std::unordered_map<uuid, latest> latest_;
   std::deque<noted> order_;
 };
 
@@ -79,7 +82,7 @@ struct supervisor_state {
   /// Shared with the functor that stops them, which runs after the state is gone.
   std::shared_ptr<task_map> tasks_ptr = std::make_shared<task_map>();
   task_map& tasks = *tasks_ptr;
-  departures gone;
+  recent_changes changes;
   supervisor_stats stats;
   std::shared_ptr<spdlog::logger> log = spdlog::get("actors");
 
@@ -123,7 +126,7 @@ void on_exited(sup_ptr self, std::shared_ptr<const task_def>& def, caf::actor_id
   if (it == s.tasks.end() || it->second.actor.id() != aid) return;
   entry& e = it->second;
   if (!reason) {  // quit by itself: failed for good, or drained
-    s.gone.note(id, e.revision, self->clock().now());
+    s.changes.note(id, def->revision, self->clock().now());
     s.tasks.erase(it);
     return;
   }
@@ -165,36 +168,32 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
   return {
       [self](upsert_atom, task_record& task, start_mode mode) -> bool {
         auto& s = self->state;
-        if (s.gone.stale(task.id, task.revision)) return true;  // it left at a newer one
+        if (s.changes.stale(task.id, task.revision)) return true;  // a newer one came first
+        // Changes through the API race each other; the load at start does not
+        // (the port opens after it), and is not kept.
+        if (mode == start_mode::fresh) s.changes.note(task.id, task.revision, self->clock().now());
         auto it = s.tasks.find(task.id);
         if (it != s.tasks.end()) {
-          if (task.revision < it->second.revision) return true;  // it runs a newer one
           retire(it->second);
           s.tasks.erase(it);
         }
-        if (task.status != task_status::active) {
-          s.gone.note(task.id, task.revision, self->clock().now());
-          return true;
-        }
+        if (task.status != task_status::active) return true;
         auto def = compile_task(task);
         if (!def) {
           // Never runs: FAILED with the reason, as a task that fails for good.
           if (s.log) s.log->error("task={} failed: {}", task.id.str(), def.error_message());
-          s.gone.note(task.id, task.revision, self->clock().now());
           mark_failed(self, task.id, task.revision, def.error_message());
           return true;
         }
-        entry& e = s.tasks[task.id];
-        e.revision = task.revision;
-        spawn_for(self, e, std::make_shared<const task_def>(std::move(*def)),
+        spawn_for(self, s.tasks[task.id], std::make_shared<const task_def>(std::move(*def)),
                   {task.next_run_at, task.last_run_at, task.retry}, mode);
         return true;
       },
       [self](remove_atom, const uuid& id, std::int64_t revision) -> bool {
         auto& s = self->state;
+        if (s.changes.stale(id, revision)) return false;  // a newer change came first
+        s.changes.note(id, revision, self->clock().now());
         auto it = s.tasks.find(id);
-        if (it != s.tasks.end() && revision < it->second.revision) return false;  // stale
-        s.gone.note(id, revision, self->clock().now());
         if (it == s.tasks.end()) return false;
         retire(it->second);
         s.tasks.erase(it);
