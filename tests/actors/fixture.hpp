@@ -226,15 +226,18 @@ struct actor_fixture {
     sink.requests.at(i).req.on_done(std::move(r));
     sched.run();
   }
-  void fail_transport(std::size_t i, transport_error e, std::string text) {
+  void fail_transport(std::size_t i, transport_error e, std::string text, bool stopping = false) {
     delivery_result r;
     r.correlation = sink.requests.at(i).req.correlation;
     r.started = sink.requests.at(i).at;
     r.error = e;
     r.error_text = std::move(text);
+    r.stopping = stopping;
     sink.requests.at(i).req.on_done(std::move(r));
     sched.run();
   }
+  /// Ends request `i` as a stopping pool does: no answer, and not a failure.
+  void cut_by_stop(std::size_t i) { fail_transport(i, transport_error::other, "shutting down", true); }
 
   /// Writes what the db_actor has batched (its flush timer is due after 5 ms).
   void flush() { advance(std::chrono::milliseconds(10)); }
