@@ -64,7 +64,8 @@ struct curl_pool::library {
 class curl_pool::worker {
  public:
   worker(std::size_t index, const curl_pool_options& opts, const wall_clock& clock,
-         counters& counters, std::shared_ptr<spdlog::logger> log)
+         counters& counters, std::shared_ptr<spdlog::logger> log,
+         std::shared_ptr<global_limit> global)
       : index_(index),
         max_active_(std::max<std::size_t>(opts.max_connections_per_worker, 1)),
         host_cap_(opts.max_host_connections),
@@ -73,7 +74,7 @@ class curl_pool::worker {
         log_(std::move(log)),
         multi_(curl_multi_init()),
         share_(curl_share_init()),
-        pacer_(opts.max_pacing) {
+        pacer_(opts.max_pacing, std::move(global)) {
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     // No "Expect: 100-continue" round trip before larger payloads.
     if (headers != nullptr) headers = curl_slist_append(headers, "Expect:");
@@ -501,8 +502,10 @@ curl_pool::curl_pool(curl_pool_options opts, const wall_clock& clock)
   if (log && (info->features & CURL_VERSION_ASYNCHDNS) == 0)
     log->warn("libcurl {} has no threaded resolver: DNS lookups block a whole delivery worker",
               info->version);
+  // Discord's global limit covers the whole sender: one for all workers.
+  auto global = std::make_shared<global_limit>();
   for (int i = 0; i < opts_.workers; ++i)
-    workers_.push_back(std::make_unique<worker>(i, opts_, clock_, counters_, log));
+    workers_.push_back(std::make_unique<worker>(i, opts_, clock_, counters_, log, global));
   try {
     for (auto& w : workers_) w->start();
   } catch (...) {

@@ -111,12 +111,14 @@ void parse_header_line(std::string_view line, instant now, rate_limit_headers& h
 
 // -- rate_pacer ---------------------------------------------------------------
 
-rate_pacer::rate_pacer(milliseconds max_hold) : max_hold_(max_hold) {}
+rate_pacer::rate_pacer(milliseconds max_hold, std::shared_ptr<global_limit> global)
+    : max_hold_(max_hold),
+      global_(global ? std::move(global) : std::make_shared<global_limit>()) {}
 
 void rate_pacer::admit(delivery_request req, clock::time_point now) {
   // No bucket known for this webhook (the common case): nothing limits it, and
   // a bucket made here would be dropped again at once (evict_if_idle).
-  if (now >= global_until_ && buckets_.find(req.rate_key) == buckets_.end()) {
+  if (now >= global_->until() && buckets_.find(req.rate_key) == buckets_.end()) {
     released_.push_back({std::move(req), milliseconds{0}, false});
     return;
   }
@@ -130,8 +132,8 @@ void rate_pacer::admit(delivery_request req, clock::time_point now) {
 void rate_pacer::drain(const std::string& key, bucket& b, clock::time_point now) {
   while (!b.waiting.empty()) {
     if (b.probe_in_flight) return;  // its answer drains the rest
-    if (now < global_until_) {
-      arm(key, b, global_until_);
+    if (const auto global_until = global_->until(); now < global_until) {
+      arm(key, b, global_until);
       return;
     }
     bool probe = false;
@@ -203,7 +205,7 @@ void rate_pacer::record_response(const std::string& rate_key, const rate_limit_h
     if (!h.retry_after && !h.reset_after) wait = std::chrono::seconds(1);  // still means: slow down
     auto until = std::min(latest, now + wait);
     if (h.global) {
-      global_until_ = std::max(global_until_, until);
+      global_->extend(until);
     } else {
       b.remaining = 0;
       b.reset_at = std::max(b.reset_at, until);
@@ -240,7 +242,7 @@ std::optional<rate_pacer::clock::time_point> rate_pacer::next_deadline() const {
 std::vector<delivery_request> rate_pacer::take_held_beyond(clock::time_point deadline) {
   std::vector<delivery_request> out;
   for (auto& [key, b] : buckets_) {
-    bool closed = global_until_ > deadline || (b.remaining == 0 && b.reset_at > deadline);
+    bool closed = global_->until() > deadline || (b.remaining == 0 && b.reset_at > deadline);
     if (!closed) continue;
     for (auto& h : b.waiting) out.push_back(std::move(h.req));
     held_ -= b.waiting.size();

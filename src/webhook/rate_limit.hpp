@@ -4,10 +4,12 @@
 /// its webhook's bucket is exhausted instead of sending it into a 429.
 /// Pure and single-threaded; time is passed in, so tests drive it exactly.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -37,6 +39,28 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
 /// proxy's answer), so it clears what came before.
 void parse_header_line(std::string_view line, instant now, rate_limit_headers& h);
 
+/// Discord's global limit (a 429 with X-RateLimit-Global: true): it covers the
+/// whole sender, so every worker's pacer shares one. Thread-safe.
+class global_limit {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  /// Until when nothing may be sent (in the past: no limit).
+  clock::time_point until() const {
+    return clock::time_point(clock::duration(until_.load(std::memory_order_acquire)));
+  }
+  /// Closes everything until `t`, unless it is closed longer already.
+  void extend(clock::time_point t) {
+    auto want = t.time_since_epoch().count();
+    auto have = until_.load(std::memory_order_relaxed);
+    while (have < want && !until_.compare_exchange_weak(have, want, std::memory_order_acq_rel)) {
+    }
+  }
+
+ private:
+  std::atomic<clock::rep> until_{clock::time_point::min().time_since_epoch().count()};
+};
+
 /// Holds requests per rate_key while the bucket is exhausted (remaining 0 until
 /// its reset, or a 429) and lets them go in arrival order when it reopens.
 /// After a reset only one request goes out first (the probe) and the others wait
@@ -53,8 +77,10 @@ class rate_pacer {
   };
 
   /// `max_hold` bounds how long any request is held, whatever a server asks:
-  /// a task actor waiting on its outcome must not stall for hours.
-  explicit rate_pacer(std::chrono::milliseconds max_hold = std::chrono::seconds(60));
+  /// a task actor waiting on its outcome must not stall for hours. `global`:
+  /// the limit shared with the other workers' pacers (nullptr: one of its own).
+  explicit rate_pacer(std::chrono::milliseconds max_hold = std::chrono::seconds(60),
+                      std::shared_ptr<global_limit> global = nullptr);
 
   /// Queues `req` behind its bucket; it is released at once if the bucket is open.
   void admit(delivery_request req, clock::time_point now);
@@ -109,7 +135,7 @@ class rate_pacer {
   std::chrono::milliseconds max_hold_;
   bucket_map buckets_;
   std::priority_queue<timer, std::vector<timer>, std::greater<>> timers_;
-  clock::time_point global_until_{};
+  std::shared_ptr<global_limit> global_;
   std::vector<release> released_;
   std::size_t held_ = 0;
 };

@@ -176,6 +176,29 @@ TEST_CASE("a global 429 holds every bucket", "[rate_limit]") {
   CHECK(released(p) == std::vector<std::uint64_t>{1});
 }
 
+TEST_CASE("a global 429 holds every worker's pacer that shares the limit", "[rate_limit]") {
+  // The limit covers the whole sender: with WEBHOOK_WORKERS > 1, a 429 one worker
+  // got must hold the others too.
+  auto global = std::make_shared<taskhook::webhook::global_limit>();
+  rate_pacer got_it(60s, global), other(60s, global), apart(60s);
+  rate_limit_headers h;
+  h.retry_after = 500ms;
+  h.global = true;
+  got_it.record_response("a", h, 429, false, t0);
+  other.admit(request(1, "b"), t0 + 1ms);
+  apart.admit(request(2, "c"), t0 + 1ms);
+  CHECK(released(other).empty());
+  CHECK(released(apart) == std::vector<std::uint64_t>{2});  // a limit of its own
+  REQUIRE(other.next_deadline() == t0 + 500ms);
+  other.advance(t0 + 499ms);
+  CHECK(released(other).empty());
+  other.advance(t0 + 500ms);
+  CHECK(released(other) == std::vector<std::uint64_t>{1});
+  // A shorter global wait later does not shorten the one in force.
+  global->extend(t0 + 100ms);
+  CHECK(global->until() == t0 + 500ms);
+}
+
 TEST_CASE("no hold is longer than max_hold", "[rate_limit]") {
   rate_pacer p(5s);
   rate_limit_headers h;
