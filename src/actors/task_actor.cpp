@@ -8,7 +8,7 @@
 #include "actors/guarded.hpp"
 #include "core/backoff.hpp"
 #include "core/cron.hpp"
-#include "core/misfire.hpp"
+#include "core/task_lifecycle.hpp"
 #include "core/webhook_url.hpp"
 #include "core/zone.hpp"
 
@@ -16,9 +16,6 @@ namespace taskhook {
 namespace {
 
 using std::chrono::milliseconds;
-
-/// Fires missed because this actor fell behind are counted up to this many.
-constexpr int behind_count_cap = 100000;
 
 /// An optional instant in 8 bytes (std::optional takes 16): every idle task
 /// keeps three.
@@ -129,6 +126,14 @@ void count(counter task_metrics::*field, const task_state& s) {
 void add(gauge task_metrics::*field, const task_state& s, std::int64_t delta) {
   if (auto* m = s.metrics()) (m->*field).fetch_add(delta, std::memory_order_relaxed);
 }
+void add(in_flight_count task_metrics::*field, const task_state& s, std::int64_t delta) {
+  auto* m = s.metrics();
+  if (m == nullptr) return;
+  if (delta >= 0)
+    (m->*field).fetch_add(delta, std::memory_order_relaxed);
+  else
+    (m->*field).fetch_sub(-delta, std::memory_order_release);  // may wake a drain
+}
 
 attempt_row make_row(const task_state& s, instant scheduled_for, run_trigger trigger,
                      attempt_status status, std::string message) {
@@ -232,6 +237,23 @@ void count_fire(const task_state& s, run_trigger trigger) {
   }
 }
 
+/// Counts an attempt's outcome by what it led to.
+void count_attempt(const task_state& s, outcome_kind kind, lifecycle::next_step step) {
+  switch (step) {
+    case lifecycle::next_step::done: count(&task_metrics::attempts_success, s); return;
+    case lifecycle::next_step::fail:
+      count(kind == outcome_kind::permanent ? &task_metrics::attempts_permanent
+                                            : &task_metrics::attempts_failed,
+            s);
+      return;
+    case lifecycle::next_step::retry:
+      count(kind == outcome_kind::rate_limited ? &task_metrics::attempts_rate_limited
+                                               : &task_metrics::attempts_retry,
+            s);
+      return;
+  }
+}
+
 /// Starts a run. A scheduled fire still ahead (`held`) is handed over now and
 /// sent at its instant; it counts as fired once its first result is in.
 void start_run(task_ptr self, instant scheduled_for, run_trigger trigger, bool held = false) {
@@ -282,32 +304,20 @@ void on_fire(task_ptr self, std::uint32_t generation) {
     return;
   }
   // Fires that passed while this actor could not keep up are skipped, visibly.
-  const cron::schedule sched = s.def->sched.unpack();
-  auto next = cron::next_fire_after(sched, fire_time, s.def->zone);
-  int behind = 0;
-  instant first_behind{};
-  instant last_behind{};
-  while (next && *next <= now && behind < behind_count_cap) {
-    if (behind == 0) first_behind = *next;
-    last_behind = *next;
-    ++behind;
-    next = cron::next_fire_after(sched, *next, s.def->zone);
-  }
-  if (behind_count_cap <= behind) next = cron::next_fire_after(sched, now, s.def->zone);
-  s.next_fire = next;
+  const auto behind = lifecycle::plan_catch_up(
+      s.def->sched.unpack(), s.def->zone,
+      cron::next_fire_after(s.def->sched.unpack(), fire_time, s.def->zone), now, milliseconds{0});
+  s.next_fire = behind.next;
 
   if (s.run) {
     record_skip(self, fire_time, run_trigger::schedule,
-                "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
-                    (s.run->attempt > 0 ? " is still retrying" : " is still in progress"));
+                lifecycle::overlap_message(s.run->scheduled_for, s.run->attempt));
   } else {
     start_run(self, fire_time, run_trigger::schedule);
   }
-  if (behind > 0)
-    record_skip(self, first_behind, run_trigger::schedule,
-                "skipped " + std::to_string(behind) + " fire(s) from " +
-                    format_iso_ms(first_behind) + " to " + format_iso_ms(last_behind) +
-                    ": the scheduler was behind");
+  if (behind.skipped > 0)
+    record_skip(self, behind.skipped_first, run_trigger::schedule,
+                lifecycle::fell_behind_message(behind));
   persist_next_run(self);
   arm(self);
 }
@@ -339,9 +349,7 @@ void on_result(task_ptr self, delivery_result& r) {
     // Except a manual run's first attempt: nothing holds it, so the run its 202
     // promised would vanish without a trace. Its row says what became of it.
     if (run.trigger == run_trigger::manual && run.attempt == 0)
-      record_skip(self, run.scheduled_for, run.trigger,
-                  "not confirmed: the service stopped before an answer came, so this manual "
-                  "run may not have been delivered; run it again if it is needed");
+      record_skip(self, run.scheduled_for, run.trigger, lifecycle::manual_run_cut_message());
     s.run.reset();
     finish_drain_if_idle(self);
     return;
@@ -354,8 +362,10 @@ void on_result(task_ptr self, delivery_result& r) {
           std::chrono::duration<double>(r.started - r.paced_for - run.scheduled_for).count());
     if (r.paced_for.count() > 0) m->rate_limit_waits.fetch_add(1, std::memory_order_relaxed);
   }
-  const outcome oc = classify_response(r);
-  attempt_row row = make_row(s, run.scheduled_for, run.trigger, attempt_status::success, oc.message);
+  const outcome oc = outcome_of(r);
+  const auto verdict = lifecycle::decide_after_attempt(
+      oc, run.attempt, s.def->max_retry, {s.rt->retry_base, s.rt->retry_max}, s.rng);
+  attempt_row row = make_row(s, run.scheduled_for, run.trigger, verdict.row_status, oc.message);
   row.execution_time = r.started;
   row.retry_count = run.attempt;
   if (r.http_status > 0) row.http_status = r.http_status;
@@ -369,49 +379,29 @@ void on_result(task_ptr self, delivery_result& r) {
   last_run.set_next_run = s.persisted_next != s.next_fire;
   last_run.next_run_at = s.next_fire;
   s.persisted_next = s.next_fire;
+  count_attempt(s, oc.kind, verdict.step);
 
-  switch (oc.kind) {
-    case outcome_kind::success:
-      count(&task_metrics::attempts_success, s);
+  switch (verdict.step) {
+    case lifecycle::next_step::done:
       last_run.set_retry = run.attempt > 0;  // the owed retry is paid
       self->send(s.rt->db, std::move(row));
       self->send(s.rt->db, std::move(last_run));
       s.run.reset();
       finish_drain_if_idle(self);
       return;
-    case outcome_kind::permanent:
-      count(&task_metrics::attempts_permanent, s);
-      row.status = attempt_status::failed;
+    case lifecycle::next_step::fail:
       self->send(s.rt->db, std::move(row));
       self->send(s.rt->db, std::move(last_run));
-      fail_task(self, oc.message);
+      fail_task(self, verdict.fail_reason);
       return;
-    case outcome_kind::retry:
-    case outcome_kind::rate_limited:
+    case lifecycle::next_step::retry:
       break;
   }
-  if (run.attempt >= s.def->max_retry) {
-    count(&task_metrics::attempts_failed, s);
-    row.status = attempt_status::failed;
-    self->send(s.rt->db, std::move(row));
-    self->send(s.rt->db, std::move(last_run));
-    fail_task(self, "retries exhausted (" + std::to_string(s.def->max_retry) +
-                        "): " + oc.message);
-    return;
-  }
-  count(oc.kind == outcome_kind::rate_limited ? &task_metrics::attempts_rate_limited
-                                               : &task_metrics::attempts_retry,
-        s);
-  row.status = attempt_status::retrying;
   ++run.attempt;
-  const milliseconds delay =
-      (oc.kind == outcome_kind::rate_limited && oc.retry_after)
-          ? *oc.retry_after
-          : retry_delay(run.attempt, s.rt->retry_base, s.rt->retry_max, s.rng);
   // Kept with the row that promises it: a stop or a crash before it goes out
   // resumes it at the next start.
   last_run.set_retry = true;
-  last_run.retry = owed_retry{s.now() + delay, run.attempt, run.scheduled_for, run.trigger};
+  last_run.retry = owed_retry{s.now() + verdict.retry_in, run.attempt, run.scheduled_for, run.trigger};
   self->send(s.rt->db, std::move(row));
   self->send(s.rt->db, std::move(last_run));
   add(&task_metrics::retrying, s, 1);
@@ -419,7 +409,7 @@ void on_result(task_ptr self, delivery_result& r) {
     finish_drain_if_idle(self);
     return;
   }
-  self->delayed_send(self, delay, retry_atom::value, std::uint64_t{s.run_seq});
+  self->delayed_send(self, verdict.retry_in, retry_atom::value, std::uint64_t{s.run_seq});
 }
 
 /// A run that was waiting to retry when the process stopped: its owed attempt
@@ -429,24 +419,26 @@ void resume_retry(task_ptr self, instant now) {
   auto& s = self->state;
   auto& run = *s.run;
   ++s.run_seq;
-  const milliseconds late = std::chrono::duration_cast<milliseconds>(now - run.resumed_due);
-  if (late > s.rt->misfire_grace) {
-    record_skip(self, run.scheduled_for, run.trigger,
-                "skipped: retry " + std::to_string(run.attempt) + " of the run scheduled for " +
-                    format_iso_ms(run.scheduled_for) + " was due at " +
-                    format_iso_ms(run.resumed_due) + " while the service was down");
-    s.run.reset();
-    auto p = progress_of(s);
-    p.set_retry = true;
-    self->send(s.rt->db, std::move(p));
-    return;
+  const auto plan = lifecycle::plan_resumed_retry(run.resumed_due, now, s.rt->misfire_grace);
+  switch (plan.step) {
+    case lifecycle::resumed_retry_step::skip: {
+      record_skip(self, run.scheduled_for, run.trigger,
+                  lifecycle::resumed_retry_skip_message(
+                      owed_retry{run.resumed_due, run.attempt, run.scheduled_for, run.trigger}));
+      s.run.reset();
+      auto p = progress_of(s);
+      p.set_retry = true;
+      self->send(s.rt->db, std::move(p));
+      return;
+    }
+    case lifecycle::resumed_retry_step::send_now:
+      send_attempt(self);
+      return;
+    case lifecycle::resumed_retry_step::wait:
+      add(&task_metrics::retrying, s, 1);
+      self->delayed_send(self, plan.wait_for, retry_atom::value, std::uint64_t{s.run_seq});
+      return;
   }
-  if (late >= milliseconds{0}) {
-    send_attempt(self);
-    return;
-  }
-  add(&task_metrics::retrying, s, 1);
-  self->delayed_send(self, -late, retry_atom::value, std::uint64_t{s.run_seq});
 }
 
 void start(task_ptr self, start_mode mode) {
@@ -454,18 +446,15 @@ void start(task_ptr self, start_mode mode) {
   const instant now = s.now();
   if (s.run) resume_retry(self, now);  // only a resumed run is here this early
   if (mode == start_mode::resume) {
-    auto plan = plan_misfire(s.def->sched.unpack(), s.def->zone, s.persisted_next, now, s.rt->misfire_grace);
+    const auto plan = lifecycle::plan_catch_up(s.def->sched.unpack(), s.def->zone, s.persisted_next,
+                                               now, s.rt->misfire_grace);
     if (plan.skipped > 0)
       record_skip(self, plan.skipped_first, run_trigger::misfire,
-                  std::string("skipped ") + (plan.skipped_capped ? "at least " : "") +
-                      std::to_string(plan.skipped) + " missed fire(s) from " +
-                      format_iso_ms(plan.skipped_first) + " to " +
-                      format_iso_ms(plan.skipped_last) + " while the service was down");
+                  lifecycle::missed_while_down_message(plan));
     s.next_fire = plan.next;
     if (plan.run && s.run)
       record_skip(self, *plan.run, run_trigger::misfire,
-                  "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
-                      " is still retrying");
+                  lifecycle::overlap_message(s.run->scheduled_for, s.run->attempt));
     else if (plan.run)
       start_run(self, *plan.run, run_trigger::misfire);
   } else {
@@ -505,8 +494,7 @@ caf::result<instant> on_run_now(task_ptr self, const uuid& tenant) {
   }
   if (s.run)
     record_skip(self, now, run_trigger::manual,
-                "skipped: the run scheduled for " + format_iso_ms(s.run->scheduled_for) +
-                    " is still in progress");
+                lifecycle::overlap_message(s.run->scheduled_for, /*run_attempt=*/0));
   else
     start_run(self, now, run_trigger::manual);
   if (put_back) {
@@ -601,7 +589,9 @@ class task_actor final : public task_actor_base {
 }  // namespace
 
 expected<task_def> compile_task(const task_record& task) {
-  auto compiled = cron::parse(task.schedule);
+  // A change that just validated the schedule hands it over compiled.
+  auto compiled = task.compiled_schedule ? expected<cron::schedule>(*task.compiled_schedule)
+                                         : cron::parse(task.schedule);
   if (!compiled) return error{"schedule: " + compiled.error_message()};
   const date::time_zone* zone = find_zone(task.timezone);
   if (zone == nullptr) return error{"timezone: unknown zone \"" + task.timezone + "\""};

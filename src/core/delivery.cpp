@@ -99,4 +99,9 @@ outcome classify_response(const delivery_result& r) {
   return {outcome_kind::retry, std::nullopt, status_line(s, err.message)};
 }
 
+outcome outcome_of(delivery_result& r) {
+  if (r.classified) return std::move(*r.classified);
+  return classify_response(r);
+}
+
 }  // namespace taskhook

@@ -45,6 +45,23 @@ enum class transport_error : std::uint8_t {
   other,
 };
 
+/// What an attempt's outcome means for the run.
+enum class outcome_kind : std::uint8_t {
+  success,       ///< 2xx
+  retry,         ///< 5xx, timeout, connection error, other odd statuses
+  rate_limited,  ///< 429: retry after the time the server asked for
+  permanent,     ///< 400/401/403/404, blocked target: retrying cannot help
+};
+
+struct outcome {
+  outcome_kind kind = outcome_kind::retry;
+  /// For rate_limited: how long the server asked us to wait.
+  std::optional<std::chrono::milliseconds> retry_after;
+  /// One line for task_logs.message: `204 No Content`, `404 Unknown Webhook`,
+  /// `timeout after 10000 ms`, ...
+  std::string message;
+};
+
 struct delivery_result;
 
 /// What a delivery worker needs to make one attempt.
@@ -79,23 +96,10 @@ struct delivery_result {
   /// an answer from the webhook, so not a failure of the run. Whether a cut
   /// short request reached the host is unknown.
   bool stopping = false;
-};
-
-/// What an attempt's outcome means for the run.
-enum class outcome_kind : std::uint8_t {
-  success,       ///< 2xx
-  retry,         ///< 5xx, timeout, connection error, other odd statuses
-  rate_limited,  ///< 429: retry after the time the server asked for
-  permanent,     ///< 400/401/403/404, blocked target: retrying cannot help
-};
-
-struct outcome {
-  outcome_kind kind = outcome_kind::retry;
-  /// For rate_limited: how long the server asked us to wait.
-  std::optional<std::chrono::milliseconds> retry_after;
-  /// One line for task_logs.message: `204 No Content`, `404 Unknown Webhook`,
-  /// `timeout after 10000 ms`, ...
-  std::string message;
+  /// The outcome, when the sender already had to classify the answer (a 429's
+  /// wait from its body paces the bucket): outcome_of uses it instead of
+  /// parsing the answer twice.
+  std::optional<outcome> classified;
 };
 
 /// The longest wait a 429 can ask for; a longer one (a broken or hostile
@@ -106,5 +110,9 @@ inline constexpr std::chrono::milliseconds max_retry_after{std::chrono::hours{24
 /// possibly fractional) or the Retry-After header, at most max_retry_after;
 /// Discord's error text (`{"message": ...}`) goes into the message.
 outcome classify_response(const delivery_result& r);
+
+/// The attempt's outcome, classified once: the sender's classification when it
+/// made one, else classify_response.
+outcome outcome_of(delivery_result& r);
 
 }  // namespace taskhook

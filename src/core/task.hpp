@@ -55,6 +55,9 @@ struct task_record {
   std::optional<instant> next_run_at;
   std::optional<instant> last_run_at;
   std::optional<owed_retry> retry;  ///< a run waiting to retry; cleared by API changes
+  /// `schedule` compiled, when a create or patch has just validated it, so the
+  /// text is parsed once on its way to the task's actor. Not stored.
+  std::optional<cron::schedule> compiled_schedule;
   std::int64_t revision = 1;  ///< bumped by every change through the API
   instant created_at{};
   instant updated_at{};

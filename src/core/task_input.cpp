@@ -1,4 +1,5 @@
 #include "core/task_input.hpp"
+#include "core/task_lifecycle.hpp"
 
 #include <simdjson.h>
 
@@ -536,8 +537,10 @@ void schedule_at(element e, task_input& in, error_sink& out) {
   auto parsed = cron::parse(*s);
   if (!parsed)
     out.add("schedule", parsed.error_message());
-  else
+  else {
     in.schedule = std::string(*s);
+    in.compiled_schedule = *parsed;
+  }
 }
 
 void timezone_at(element e, task_input& in, error_sink& out) {
@@ -662,9 +665,7 @@ task_input_result parse_task_input(std::string_view body, input_mode mode) {
     if (!has_schedule) out.add("schedule", "is required");
     if (!has_url) out.add("webhookUrl", "is required");
     if (!has_payload) out.add("payload", "is required");
-    if (!has_timezone) in.timezone = "UTC";
-    if (!has_max_retry) in.max_retry = 3;
-    if (!has_status) in.status = task_status::active;
+    lifecycle::apply_create_defaults(in, has_timezone, has_max_retry, has_status);
   }
   if (payload_index) in.payload = compact_member(text, *payload_index);
   result.errors = out.take();

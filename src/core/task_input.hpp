@@ -32,6 +32,8 @@ struct task_input {
   std::optional<std::string> payload;
   std::optional<int> max_retry;
   std::optional<task_status> status;
+  /// `schedule`, compiled by the check that accepted it (parsed once per change).
+  std::optional<cron::schedule> compiled_schedule;
 };
 
 /// What parse_task_input found. Answer 400 `invalid_json` when malformed_json,

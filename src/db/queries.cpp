@@ -2,8 +2,7 @@
 
 #include <charconv>
 
-#include "core/cron.hpp"
-#include "core/zone.hpp"
+#include "core/task_lifecycle.hpp"
 #include "db/pg_store.hpp"
 
 namespace taskhook::db {
@@ -83,6 +82,14 @@ RETURNING {cols})sql";
 constexpr const char* lock_task_sql =
     "SELECT {cols} FROM tasks WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL FOR UPDATE";
 
+/// The stored row, carrying on the schedule the change compiled (when it is
+/// still the row's), so the task's actor does not parse it again.
+task_record with_compiled_schedule(task_record stored, const task_record& changed) {
+  if (changed.compiled_schedule && stored.schedule == changed.schedule)
+    stored.compiled_schedule = changed.compiled_schedule;
+  return stored;
+}
+
 /// Runs `change` on the locked row inside a transaction and writes the result.
 template <class Change>
 expected<std::optional<task_record>> change_task(session& s, const uuid& tenant, const uuid& id,
@@ -113,17 +120,10 @@ expected<std::optional<task_record>> change_task(session& s, const uuid& tenant,
   }
   auto commit = s.exec("COMMIT");
   if (!commit) return commit.get_error();
-  return std::optional<task_record>{task_from_row(*updated, 0)};
+  return std::optional<task_record>{with_compiled_schedule(task_from_row(*updated, 0), t)};
 }
 
 }  // namespace
-
-std::optional<instant> first_fire(const task_record& t, instant now) {
-  if (t.status != task_status::active) return std::nullopt;
-  auto sched = cron::parse(t.schedule);
-  if (!sched) return std::nullopt;
-  return cron::next_fire_after(*sched, now, find_zone(t.timezone));
-}
 
 expected<task_record> insert_task(session& s, task_record t, instant now) {
   static const std::string sql = with_task_columns(R"sql(
@@ -131,46 +131,24 @@ INSERT INTO tasks (id, tenant_id, name, schedule, timezone, webhook_url, payload
                    status, next_run_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
 RETURNING {cols})sql");
-  t.next_run_at = first_fire(t, now);
+  // lifecycle::new_task computed the first fire; a record made elsewhere (a
+  // tool, a test) that has none gets it from the same rule.
+  if (!t.next_run_at) t.next_run_at = lifecycle::first_fire(t, now);
   auto r = s.exec(sql, {t.id.str(), t.tenant_id.str(), t.name, t.schedule, t.timezone,
                         t.webhook_url, *t.payload, std::to_string(t.max_retry),
                         std::string(to_string(t.status)), opt(t.next_run_at)});
   if (!r) return r.get_error();
-  return task_from_row(*r, 0);
+  return with_compiled_schedule(task_from_row(*r, 0), t);
 }
 
 expected<std::optional<task_record>> patch_task(session& s, const uuid& tenant, const uuid& id,
                                                 const task_input& in, instant now) {
-  return change_task(s, tenant, id, [&](task_record& t) {
-    bool reschedule = false;
-    if (in.name) t.name = *in.name;
-    if (in.schedule && *in.schedule != t.schedule) {
-      t.schedule = *in.schedule;
-      reschedule = true;
-    }
-    if (in.timezone && *in.timezone != t.timezone) {
-      t.timezone = *in.timezone;
-      reschedule = true;
-    }
-    if (in.webhook_url) t.webhook_url = *in.webhook_url;
-    if (in.payload) t.payload = std::make_shared<const std::string>(*in.payload);
-    if (in.max_retry) t.max_retry = *in.max_retry;
-    if (in.status && *in.status != t.status) {
-      t.status = *in.status;
-      t.status_reason.reset();
-      reschedule = true;
-    }
-    if (reschedule || t.status != task_status::active) t.next_run_at = first_fire(t, now);
-  });
+  return change_task(s, tenant, id, [&](task_record& t) { lifecycle::apply_patch(t, in, now); });
 }
 
 expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant, const uuid& id,
                                                  instant now) {
-  return change_task(s, tenant, id, [&](task_record& t) {
-    t.status = t.status == task_status::active ? task_status::inactive : task_status::active;
-    t.status_reason.reset();
-    t.next_run_at = first_fire(t, now);
-  });
+  return change_task(s, tenant, id, [&](task_record& t) { lifecycle::apply_toggle(t, now); });
 }
 
 expected<std::int64_t> delete_task(session& s, const uuid& tenant, const uuid& id) {

@@ -17,8 +17,7 @@ namespace taskhook::db {
 
 // -- changes (db_actor) -------------------------------------------------------
 
-/// Inserts a new task; `t.id`, tenant and fields set by the caller, next_run_at
-/// computed here for ACTIVE tasks.
+/// Inserts a new task as lifecycle::new_task made it (next_run_at included).
 expected<task_record> insert_task(session& s, task_record t, instant now);
 
 /// Applies a validated patch; nullopt when the tenant has no such task.
@@ -49,8 +48,5 @@ expected<dashboard_stats> stats(session& s, const uuid& tenant, instant now);
 expected<tenant_page> list_tenants(session& s, int page, int limit);
 expected<std::vector<api_key_entry>> load_keys(session& s);
 expected<task_rankings> rank_tasks(session& s, instant since, int n);
-
-/// The first fire of an ACTIVE task after `now` (nullopt for other statuses).
-std::optional<instant> first_fire(const task_record& t, instant now);
 
 }  // namespace taskhook::db

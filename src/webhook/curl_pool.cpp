@@ -339,7 +339,8 @@ class curl_pool::worker {
     if (res.http_status == 429 && !limits.retry_after) {
       // Discord often names the wait only in the JSON body: hold the bucket for
       // exactly that, not for a guessed second.
-      if (auto wait = classify_response(res).retry_after) limits.retry_after = *wait;
+      res.classified = classify_response(res);
+      if (res.classified->retry_after) limits.retry_after = *res.classified->retry_after;
     }
     pacer_.record_response(t->request().rate_key, limits, res.http_status, t->probe(), now);
     if (added) note_wire(t->wire());
