@@ -24,7 +24,7 @@ struct db_state {
   std::optional<caf::typed_response_promise<bool>> drain_promise;
   std::shared_ptr<spdlog::logger> log = spdlog::get("db");
   // task_logs ids: time-ordered, so the primary key grows at its end.
-  jitter_rng id_rng{std::random_device{}()};
+  jitter_rng id_rng{0};  // seeded from the options at spawn
   std::int64_t id_ms = 0;
   std::uint16_t id_seq = 0;
 
@@ -33,9 +33,7 @@ struct db_state {
   /// A v7 id later than every one before it from this actor: the wall
   /// millisecond, or the last one's with the next sequence number.
   uuid next_log_id() {
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
+    auto now = opts.clock->now().time_since_epoch().count();
     if (now > id_ms) {
       id_ms = now;
       id_seq = 0;
@@ -79,11 +77,11 @@ struct db_state {
   bool write() {
     if (pending() == 0) return true;
     std::string err;
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = opts.clock->monotonic_now();
     auto status = st->write_batch(attempts, progress, err);
     if (metrics && status == write_status::ok) {
       metrics->db.write_seconds.observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+          std::chrono::duration<double>(opts.clock->monotonic_now() - started).count());
       metrics->db.batch_rows.observe(static_cast<double>(pending()));
     }
     switch (status) {
@@ -141,6 +139,7 @@ db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> 
   s.st = std::move(st);
   s.metrics = metrics;
   s.opts = opts;
+  s.id_rng = jitter_rng(opts.id_seed);
 
   auto schedule_flush = [self](std::chrono::milliseconds delay) {
     if (self->state.flush_scheduled) return;

@@ -7,11 +7,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "actors/store.hpp"
+#include "core/clock.hpp"
 
 namespace taskhook {
 
@@ -21,6 +23,10 @@ struct db_actor_options {
   std::size_t max_pending = 2'000'000;  ///< memory bound while the database is away
   std::chrono::milliseconds retry_min{100};
   std::chrono::milliseconds retry_max{5000};
+  /// What time it is (task_logs ids are time-ordered) and how long writes take.
+  const wall_clock* clock = &system_wall_clock();
+  /// Seeds the random part of task_logs ids; the caller draws it.
+  std::uint64_t id_seed = 0;
 };
 
 /// Spawns the db_actor. `detached` gives it a thread of its own, which a

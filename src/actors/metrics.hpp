@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <initializer_list>
 
+#include "actors/in_flight_count.hpp"
+
 namespace taskhook {
 
 using counter = std::atomic<std::uint64_t>;
@@ -69,7 +71,7 @@ struct db_metrics {
 struct task_metrics {
   gauge actors{0};              ///< live task actors
   counter initialized{0};       ///< task actors that ran their start-up (armed or failed)
-  gauge in_flight{0};           ///< runs with an attempt being delivered
+  in_flight_count in_flight;    ///< runs with an attempt being delivered
   gauge retrying{0};            ///< runs waiting for their next attempt
   counter fires_schedule{0};
   counter fires_manual{0};

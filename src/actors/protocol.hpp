@@ -158,6 +158,21 @@ using task_actor_type = caf::typed_actor<
     /// in-flight gauge, as drain_router does).
     caf::reacts_to<drain_atom>>;
 
+/// Carries out the API's changes to tasks: durable first, then the task's
+/// actor, then the answer (actors/task_changes.hpp). One message per change.
+using task_changes_type = caf::typed_actor<
+    /// Create a task for tenant from a validated body: the stored task.
+    caf::replies_to<create_atom, uuid, task_input, instant>::with<task_record>,
+    /// Patch tenant's task id (error no_such_task).
+    caf::replies_to<patch_atom, uuid, uuid, task_input, instant>::with<task_record>,
+    /// Toggle tenant's task id (error no_such_task).
+    caf::replies_to<toggle_atom, uuid, uuid, instant>::with<task_record>,
+    /// Soft-delete tenant's task id; its actor stops (error no_such_task).
+    caf::replies_to<delete_atom, uuid, uuid>::with<bool>,
+    /// Fire tenant's task id once now: the run's scheduled_for (error
+    /// no_such_task, or not_active when the task is not ACTIVE).
+    caf::replies_to<run_now_atom, uuid, uuid>::with<instant>>;
+
 /// Spawns, routes to, monitors and restarts task actors (one shard of them).
 using supervisor_type = caf::typed_actor<
     /// Spawn or replace the actor of an ACTIVE task; any other status stops it.
@@ -188,6 +203,7 @@ enum class actor_error : std::uint8_t {
   no_such_task = 1,  ///< no actor for that task (not ACTIVE, deleted, or unknown)
   draining,          ///< shutting down: no new runs
   database,          ///< the database failed the request (message in the context)
+  not_active,        ///< the task exists but is not ACTIVE (its status in the context)
 };
 
 /// The actor_error in `err`, if it is one of ours.

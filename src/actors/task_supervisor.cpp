@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
-#include <thread>
 #include <unordered_map>
 
 namespace taskhook {
@@ -223,7 +222,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
       [self](drain_atom) -> bool {
         // Fire and forget: at a million actors a request each would take longer
         // than a container's stop grace. Each actor quits once its attempt in
-        // flight is recorded; drain_router watches the in-flight gauge for that.
+        // flight is recorded; drain_router waits on the in-flight count for that.
         auto& s = self->state;
         for (auto& [id, e] : s.tasks) retire(e);
         s.tasks.clear();
@@ -281,7 +280,7 @@ expected<std::uint64_t> load_active_tasks(caf::actor_system& sys, const db_actor
 }
 
 bool drain_router(caf::actor_system& sys, const task_router& router,
-                  const runtime_metrics* metrics, std::chrono::milliseconds timeout) {
+                  runtime_metrics* metrics, std::chrono::milliseconds timeout) {
   caf::scoped_actor self{sys};
   bool ok = true;
   for (const auto& shard : router.shards())
@@ -290,16 +289,11 @@ bool drain_router(caf::actor_system& sys, const task_router& router,
   return wait_for_attempts(metrics, timeout) && ok;
 }
 
-bool wait_for_attempts(const runtime_metrics* metrics, std::chrono::milliseconds timeout) {
+bool wait_for_attempts(runtime_metrics* metrics, std::chrono::milliseconds timeout) {
   if (metrics == nullptr) return true;
-  // A task actor lowers the gauge only after its attempt's row is on its way
+  // A task actor lowers the count only after its attempt's row is on its way
   // to the db_actor, so zero means every row of an attempt in flight is queued.
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (metrics->tasks.in_flight.load(std::memory_order_acquire) > 0) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+  return metrics->tasks.in_flight.wait_for_zero(timeout);
 }
 
 }  // namespace taskhook

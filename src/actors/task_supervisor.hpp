@@ -44,11 +44,11 @@ expected<std::uint64_t> load_active_tasks(caf::actor_system& sys, const db_actor
 /// Stops every task actor from firing and waits, bounded by `timeout`, until no
 /// attempt is in flight (each one's row then waits in the db_actor's mailbox).
 bool drain_router(caf::actor_system& sys, const task_router& router,
-                  const runtime_metrics* metrics, std::chrono::milliseconds timeout);
+                  runtime_metrics* metrics, std::chrono::milliseconds timeout);
 
 /// Waits, bounded by `timeout`, until no attempt is in flight: every attempt's
 /// outcome has reached its actor and any row it makes is on its way to the
 /// db_actor. True when that happened in time.
-bool wait_for_attempts(const runtime_metrics* metrics, std::chrono::milliseconds timeout);
+bool wait_for_attempts(runtime_metrics* metrics, std::chrono::milliseconds timeout);
 
 }  // namespace taskhook

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "actors/db_actor.hpp"
+#include "actors/task_changes.hpp"
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
 #include "actors/retention_actor.hpp"
@@ -196,7 +197,10 @@ int serve(const config& cfg) {
     }
   } stop_threads_first{fires, pool};
   actor_reaper reaper;
-  auto db = spawn_db_actor(sys, std::make_shared<db::pg_store>(cfg.database_url), &metrics);
+  std::random_device entropy;
+  db_actor_options db_opts;
+  db_opts.id_seed = (std::uint64_t{entropy()} << 32) | entropy();
+  auto db = spawn_db_actor(sys, std::make_shared<db::pg_store>(cfg.database_url), &metrics, db_opts);
   reaper.add(db);
 
   auto rt = std::make_shared<task_runtime>();
@@ -210,7 +214,7 @@ int serve(const config& cfg) {
   rt->retry_base = std::chrono::milliseconds(cfg.retry_base_ms);
   rt->retry_max = std::chrono::milliseconds(cfg.retry_max_ms);
   rt->misfire_grace = std::chrono::seconds(cfg.misfire_grace_s);
-  rt->seed = std::random_device{}();
+  rt->seed = (std::uint64_t{entropy()} << 32) | entropy();
   task_router router(sys, rt, supervisor_shards);
   for (const auto& shard : router.shards()) reaper.add(shard);
 
@@ -249,7 +253,10 @@ int serve(const config& cfg) {
                                    system_wall_clock(), &metrics, keep);
   reaper.add(retention);
 
-  http::server server(cfg, {sys, db, router, readers, metrics, pool});
+  task_changes_options change_opts;
+  for (auto& word : change_opts.id_seed) word = entropy();
+  auto changes = spawn_task_changes(sys, db, router, readers, change_opts);
+  http::server server(cfg, {sys, db, changes, router, readers, metrics, pool});
   {
     caf::scoped_actor self{sys};
     std::optional<std::string> failure;

@@ -13,6 +13,10 @@ class system_clock_impl final : public wall_clock {
 };
 }  // namespace
 
+std::chrono::steady_clock::time_point wall_clock::monotonic_now() const {
+  return std::chrono::steady_clock::now();
+}
+
 const wall_clock& system_wall_clock() {
   static const system_clock_impl clock;
   return clock;

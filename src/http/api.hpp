@@ -34,6 +34,7 @@ struct api {
   config cfg;
   caf::actor_system& sys;
   db_actor_type db;
+  task_changes_type changes;  ///< every change to a task goes here
   const task_router& tasks;
   const reader_pool& readers;
   runtime_metrics& metrics;

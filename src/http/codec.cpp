@@ -141,6 +141,15 @@ std::string log_page_json(const log_page& p, int page, int limit) {
   return page_json(p.items, p.total, page, limit, append_log);
 }
 
+std::string run_accepted_json(const uuid& task_id, instant scheduled_for) {
+  std::string out = R"({"taskId":)";
+  append_json_string(out, task_id.str());
+  out += R"(,"scheduledFor":)";
+  append_json_string(out, format_iso_ms(scheduled_for));
+  out.push_back('}');
+  return out;
+}
+
 std::string stats_json(const dashboard_stats& s) {
   std::string out = "{";
   num(out, "totalTasks", s.total_tasks);

@@ -23,6 +23,8 @@ std::string task_detail_json(const task_detail& d);
 std::string task_page_json(const task_page& p, int page, int limit);
 std::string log_page_json(const log_page& p, int page, int limit);
 std::string stats_json(const dashboard_stats& s);
+/// The 202 answer of a run now: `{"taskId","scheduledFor"}`.
+std::string run_accepted_json(const uuid& task_id, instant scheduled_for);
 std::string tenant_page_json(const tenant_page& p, int page, int limit);
 
 /// `{"error":{"code","message","details":[{"field","message"}]}}`

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <limits>
-#include <random>
 
 #include "core/cron.hpp"
 #include "core/quote.hpp"
@@ -121,37 +120,12 @@ bool reject_input(const task_input_result& parsed, reply& rw) {
   return false;
 }
 
-/// A generator for task ids, seeded with 256 bits from the OS. One 32-bit seed
-/// gave 2^32 streams, so two threads, processes or restarts could share one (about
-/// 5 % odds over 20,000 starts) and make the same ids: the insert then failed.
-std::mt19937_64 seeded_id_rng() {
-  std::random_device rd;
-  std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-  return std::mt19937_64(seq);
-}
-
-thread_local std::mt19937_64 id_rng = seeded_id_rng();
-
-/// After a change is durable: spawn, replace or stop the task's actor, then
-/// answer with the stored task.
-void apply_to_actor(caf::event_based_actor* self, api& a, const task_record& t,
-                    const writer_ptr& w, Code code) {
-  a.cache.evict(t.id);
-  auto& shard = a.tasks.shard_for(t.id);
-  self->request(shard, actor_timeout, upsert_atom::value, t, start_mode::fresh)
-      .then([w, code, body = task_json(t)](bool) { send_json(*w, code, body); },
-            [w](caf::error& err) { send_actor_error(*w, err); });
-}
-
-/// Sends a change to the db_actor, then to the task's supervisor.
-template <class... Ts>
-void change_task(api& a, reply& rw, Code code, Ts... msg) {
-  auto w = std::make_shared<reply>(std::move(rw));
-  spawn_replying(a.sys, w, [&a, w, code, msg...](caf::event_based_actor* self) {
-    self->request(a.db, actor_timeout, msg...)
-        .then([self, &a, w, code](task_record& t) { apply_to_actor(self, a, t, w, code); },
-              [w](caf::error& err) { send_actor_error(*w, err); });
-  });
+/// Answers a change with the stored task, after dropping its cached reads.
+auto answer_task(api& a, Code code) {
+  return [&a, code](reply& w, task_record t) {
+    a.cache.evict(t.id);
+    send_json(w, code, task_json(t));
+  };
 }
 
 // -- tasks --------------------------------------------------------------------
@@ -160,18 +134,8 @@ void create_task(api& a, const request_context& ctx, const Rest::Request& req,
                  reply& rw) {
   auto parsed = parse_task_input(req.body(), input_mode::create);
   if (reject_input(parsed, rw)) return;
-  auto& in = parsed.input;
-  task_record t;
-  t.id = make_uuid_v4(id_rng);
-  t.tenant_id = ctx.who.tenant;
-  t.name = *in.name;
-  t.schedule = *in.schedule;
-  t.timezone = in.timezone.value_or("UTC");
-  t.webhook_url = *in.webhook_url;
-  t.payload = std::make_shared<const std::string>(*in.payload);
-  t.max_retry = in.max_retry.value_or(3);
-  t.status = in.status.value_or(task_status::active);
-  change_task(a, rw, Code::Created, create_atom::value, std::move(t), ctx.now);
+  ask<task_record>(a.sys, a.changes, std::move(rw), actor_timeout, answer_task(a, Code::Created),
+                   create_atom::value, ctx.who.tenant, std::move(parsed.input), ctx.now);
 }
 
 void list_tasks(api& a, const request_context& ctx, const Rest::Request& req,
@@ -237,63 +201,39 @@ void patch_task(api& a, const request_context& ctx, const Rest::Request& req,
   if (!id) return;
   auto parsed = parse_task_input(req.body(), input_mode::patch);
   if (reject_input(parsed, rw)) return;
-  change_task(a, rw, Code::Ok, patch_atom::value, ctx.who.tenant, *id, parsed.input, ctx.now);
+  ask<task_record>(a.sys, a.changes, std::move(rw), actor_timeout, answer_task(a, Code::Ok),
+                   patch_atom::value, ctx.who.tenant, *id, std::move(parsed.input), ctx.now);
 }
 
 void delete_task(api& a, const request_context& ctx, const Rest::Request& req,
                  reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
-  auto w = std::make_shared<reply>(std::move(rw));
-  spawn_replying(a.sys, w, [&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
-    self->request(a.db, actor_timeout, delete_atom::value, tenant, id)
-        .then(
-            [self, &a, w, id](std::int64_t revision) {
-              a.cache.evict(id);
-              self->request(a.tasks.shard_for(id), actor_timeout, remove_atom::value, id, revision)
-                  .then([w](bool) { w->send(Code::No_Content); },
-                        [w](caf::error& err) { send_actor_error(*w, err); });
-            },
-            [w](caf::error& err) { send_actor_error(*w, err); });
-  });
+  ask<bool>(
+      a.sys, a.changes, std::move(rw), actor_timeout,
+      [&a, id = *id](reply& w, bool) {
+        a.cache.evict(id);
+        w.send(Code::No_Content);
+      },
+      delete_atom::value, ctx.who.tenant, *id);
 }
 
 void toggle_task(api& a, const request_context& ctx, const Rest::Request& req,
                  reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
-  change_task(a, rw, Code::Ok, toggle_atom::value, ctx.who.tenant, *id, ctx.now);
+  ask<task_record>(a.sys, a.changes, std::move(rw), actor_timeout, answer_task(a, Code::Ok),
+                   toggle_atom::value, ctx.who.tenant, *id, ctx.now);
 }
 
 void run_task(api& a, const request_context& ctx, const Rest::Request& req,
               reply& rw) {
   auto id = path_id(req, rw);
   if (!id) return;
-  auto w = std::make_shared<reply>(std::move(rw));
-  spawn_replying(a.sys, w, [&a, w, tenant = ctx.who.tenant, id = *id](caf::event_based_actor* self) {
-    self->request(a.tasks.shard_for(id), actor_timeout, run_now_atom::value, id, tenant)
-        .then(
-            [w, id](instant at) {
-              std::string body = R"({"taskId":")" + id.str() + R"(","scheduledFor":")" +
-                                 format_iso_ms(at) + R"("})";
-              send_json(*w, Code::Accepted, body);
-            },
-            [self, &a, w, tenant, id](caf::error& err) {
-              if (our_error(err) != actor_error::no_such_task) {
-                send_actor_error(*w, err);
-                return;
-              }
-              // No actor: unknown (404), or a task that is not ACTIVE (409).
-              self->request(a.readers.next(), actor_timeout, detail_atom::value, tenant, id)
-                  .then(
-                      [w](task_detail& d) {
-                        send_error(*w, Code::Conflict, "conflict",
-                                   "the task is " + std::string(to_string(d.task.status)) +
-                                       "; only ACTIVE tasks run (toggle it first)");
-                      },
-                      [w](caf::error& e) { send_actor_error(*w, e); });
-            });
-  });
+  ask<instant>(
+      a.sys, a.changes, std::move(rw), actor_timeout,
+      [id = *id](reply& w, instant at) { send_json(w, Code::Accepted, run_accepted_json(id, at)); },
+      run_now_atom::value, *id, ctx.who.tenant);
 }
 
 void read_logs(api& a, reply& rw, log_query lq) {

@@ -39,6 +39,10 @@ void send_actor_error(reply& w, const caf::error& err) {
       case actor_error::no_such_task:
         send_error(w, Http::Code::Not_Found, "not_found", "no such task");
         return;
+      case actor_error::not_active:
+        send_error(w, Http::Code::Conflict, "conflict",
+                   "the task is " + error_context(err) + "; only ACTIVE tasks run (toggle it first)");
+        return;
       case actor_error::draining:
         send_error(w, Http::Code::Service_Unavailable, "unavailable", "the service is stopping");
         return;
@@ -63,7 +67,7 @@ struct server::impl {
   impl(const config& c, server_deps d)
       : limiter(c.rate_limit_per_min),
         cache(task_read_ttl),
-        a{c,    d.sys,   d.db, d.router, d.readers,          d.metrics,
+        a{c,    d.sys,   d.db, d.changes, d.router, d.readers,          d.metrics,
           d.sink, keys, limiter, http, cache, system_wall_clock()} {}
 
   key_table keys;

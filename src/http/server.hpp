@@ -24,6 +24,7 @@ class key_table;
 struct server_deps {
   caf::actor_system& sys;
   db_actor_type db;
+  task_changes_type changes;
   const task_router& router;
   const reader_pool& readers;
   runtime_metrics& metrics;
