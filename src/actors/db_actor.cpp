@@ -56,10 +56,13 @@ struct db_state {
     auto [it, inserted] = progress_index.try_emplace(p.task_id, progress.size());
     if (inserted)
       progress.push_back(std::move(p));
-    else if (progress[it->second].revision == p.revision)
+    else if (progress[it->second].revision == p.revision &&
+             progress[it->second].epoch == p.epoch)
       progress[it->second].merge(p);
     else
-      progress[it->second] = std::move(p);  // a newer actor's view replaces the old
+      // A newer actor's view replaces the old: a later revision, or the same
+      // task armed again under a new lease epoch.
+      progress[it->second] = std::move(p);
   }
 
   /// Keeps memory bounded during a long outage: the oldest attempt rows go first
@@ -91,6 +94,8 @@ struct db_state {
           metrics->db.progress_written.fetch_add(progress.size(), std::memory_order_relaxed);
           metrics->db.batches.fetch_add(1, std::memory_order_relaxed);
           if (outage) metrics->db.reconnects.fetch_add(1, std::memory_order_relaxed);
+          metrics->cluster.writes_refused.fetch_add(st->take_fenced_writes(),
+                                                    std::memory_order_relaxed);
         }
         if (outage && log) log->info("database back: wrote {} pending rows", pending());
         outage = false;
@@ -215,6 +220,13 @@ db_actor_type::behavior_type db_actor(db_actor_type::stateful_pointer<db_state> 
         auto r = self->state.st->create_tenant(name, hash);
         if (!r) return database_error(r.error_message());
         return std::move(*r);
+      },
+      [self](sync_atom) -> bool { return self->state.write(); },
+      [self](run_now_atom, const uuid& task, const uuid& tenant, std::int16_t partition,
+             instant at) -> caf::result<bool> {
+        auto r = self->state.st->request_run(task, tenant, partition, at);
+        if (!r) return database_error(r.error_message());
+        return true;
       },
       [self, schedule_flush](drain_atom) -> caf::typed_response_promise<bool> {
         auto& s = self->state;

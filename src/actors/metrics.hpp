@@ -91,10 +91,28 @@ struct task_metrics {
   histogram delivery_seconds{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 };
 
+/// The node's part in the cluster (ARCHITECTURE.md, Cluster).
+struct cluster_metrics {
+  gauge partitions_owned{0};      ///< partitions this node holds a lease on
+  counter renewals{0};            ///< renewal statements that succeeded
+  counter renew_failures{0};      ///< renewal statements that failed (database away)
+  counter claims{0};              ///< free partitions claimed
+  counter takeovers{0};           ///< partitions taken after another node's lease ran out
+  counter handovers{0};           ///< partitions released gracefully to another node
+  counter lost{0};                ///< partitions dropped: deadline passed or taken by another
+  counter sends_refused{0};       ///< sends the lease check stopped (held ones included)
+  counter writes_refused{0};      ///< task-state writes the epoch check refused
+  counter changes_applied{0};     ///< changes heard through LISTEN/NOTIFY and applied here
+  counter runs_requested{0};      ///< run-now requests taken from the database
+  /// One renewal statement, request to answer.
+  histogram renew_seconds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+};
+
 /// Everything, owned by the service and shared by pointer.
 struct runtime_metrics {
   db_metrics db;
   task_metrics tasks;
+  cluster_metrics cluster;
 };
 
 }  // namespace taskhook

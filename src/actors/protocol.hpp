@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/cluster/lease_plan.hpp"
 #include "core/delivery.hpp"
 #include "core/queries.hpp"
 #include "core/task.hpp"
@@ -66,6 +67,17 @@ using keys_atom = caf::atom_constant<caf::atom("keys")>;
 using rank_atom = caf::atom_constant<caf::atom("rank")>;
 /// A task actor ended (sent by the exit functor its supervisor attached).
 using exited_atom = caf::atom_constant<caf::atom("exited")>;
+/// db_actor: write everything queued so far, then answer (a handover waits
+/// for its partitions' rows to land before it releases them).
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+/// supervisor: stop the task actors of some partitions (lost or handed over).
+using disarm_atom = caf::atom_constant<caf::atom("disarm")>;
+/// lease actor: a renewal tick is due (INTERNAL), or come now (a release).
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// lease actor: the partitions this node holds.
+using leases_atom = caf::atom_constant<caf::atom("leases")>;
+/// lease actor: every node of the cluster, as the database has them.
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 
 // -- messages -----------------------------------------------------------------
 
@@ -75,7 +87,10 @@ struct task_def;
 
 enum class start_mode : std::uint8_t {
   fresh,   ///< created or changed: the first fire after now
-  resume,  ///< loaded at service start: apply the misfire policy to next_run_at
+  resume,  ///< loaded at start or at a partition claim: misfire policy on next_run_at
+  /// Changed through another node (or heard again after a reconnect): as
+  /// fresh, but ignored when this shard already applied that revision.
+  announced,
 };
 
 /// What a task actor knows about itself; answers reads without the database.
@@ -121,6 +136,11 @@ using db_actor_type = caf::typed_actor<
     caf::replies_to<delete_atom, uuid, uuid>::with<std::int64_t>,
     /// Create a tenant owning one key, given as its hash.
     caf::replies_to<tenants_atom, std::string, key_hash>::with<tenant_info>,
+    /// Record a run-now request for the node that holds the task's partition.
+    caf::replies_to<run_now_atom, uuid, uuid, std::int16_t, instant>::with<bool>,
+    /// Write everything queued so far: true once written, false when the
+    /// database refused it or is away (the rows stay pending).
+    caf::replies_to<sync_atom>::with<bool>,
     /// Write everything pending (retrying while the database is away), then quit.
     caf::replies_to<drain_atom>::with<bool>>;
 
@@ -190,6 +210,10 @@ using supervisor_type = caf::typed_actor<
     caf::replies_to<lookup_atom, uuid>::with<task_actor_type>,
     /// Counters.
     caf::replies_to<stats_atom>::with<supervisor_stats>,
+    /// Stop the task actors of these partitions; answers once every one has
+    /// ended (its attempt in flight recorded, its rows on their way to the
+    /// db_actor): how many there were.
+    caf::replies_to<disarm_atom, cluster::partition_set>::with<std::uint64_t>,
     /// Tell every task actor to drain (finish its attempt in flight), then quit.
     caf::replies_to<drain_atom>::with<bool>,
     /// The actor `aid` running `def` ended with `reason` (none: it quit by
@@ -217,6 +241,7 @@ std::string error_context(const caf::error& err);
 }  // namespace taskhook
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::uuid)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::cluster::partition_set)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const taskhook::task_def>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::instant)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskhook::attempt_row)

@@ -54,6 +54,17 @@ class store {
   /// The task's revision after the delete; 0: the tenant has no such task.
   virtual expected<std::int64_t> delete_task(const uuid& tenant, const uuid& id) = 0;
   virtual expected<tenant_info> create_tenant(const std::string& name, const key_hash& hash) = 0;
+
+  /// Records a run-now request for whichever node holds `partition`.
+  virtual expected<bool> request_run(const uuid& task, const uuid& tenant, int partition,
+                                     instant scheduled_for) {
+    (void)task, (void)tenant, (void)partition, (void)scheduled_for;
+    return error{"run-now requests need the database"};
+  }
+
+  /// Task-state writes refused since the last call because the partition
+  /// lease they were made under is no longer current (fencing).
+  virtual std::uint64_t take_fenced_writes() { return 0; }
 };
 
 /// What the reader actors need: the REST API's queries. Blocking, like store.

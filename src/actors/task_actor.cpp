@@ -41,9 +41,11 @@ task_state::~task_state() {
   // CAF destroys the state when the actor ends inside resume() (its message
   // handling or initialization): quit, an exception, an exit message, `kill`
   // included. That is where `current` is this actor and its fail_state the
-  // reason. A drained actor was retired by its supervisor, which knows. This
-  // report replaces an attached functor per actor (64 bytes each).
-  if (draining || !rt || !rt->supervisor || current == nullptr || &current->state != this) return;
+  // reason. A drained actor reports too: a supervisor that stopped a
+  // partition's actors answers once the last of them has ended (a retired
+  // one's report is otherwise ignored). This report replaces an attached
+  // functor per actor (64 bytes each).
+  if (!rt || !rt->supervisor || current == nullptr || &current->state != this) return;
   if (auto sup = caf::actor_cast<supervisor_type>(rt->supervisor))
     caf::anon_send(sup, exited_atom::value, def, current->id(), current->fail_state());
 }

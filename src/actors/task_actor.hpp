@@ -14,6 +14,7 @@
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "core/clock.hpp"
+#include "core/cluster/lease_table.hpp"
 #include "core/task_def.hpp"
 #include "core/cron.hpp"
 
@@ -26,6 +27,10 @@ struct task_runtime {
   fire_timer* timer = nullptr;  ///< scheduled fires; retries use CAF's clock
   const wall_clock* clock = nullptr;
   runtime_metrics* metrics = nullptr;
+  /// This node's partition leases: tasks are armed only in partitions held,
+  /// under the epoch held, and every send is checked against it. nullptr: no
+  /// cluster (actor tests), nothing fenced.
+  const cluster::lease_table* leases = nullptr;
   std::string discord_api_base = "https://discord.com";
   std::chrono::milliseconds retry_base{1000};
   std::chrono::milliseconds retry_max{300000};

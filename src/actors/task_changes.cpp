@@ -17,6 +17,7 @@ struct task_changes_state {
   db_actor_type db;
   const task_router* router = nullptr;
   const reader_pool* readers = nullptr;
+  const wall_clock* clock = nullptr;
   std::mt19937_64 id_rng;
 
   static inline const char* name = "task_changes";
@@ -68,13 +69,23 @@ caf::typed_response_promise<instant> run_now(changes_ptr self, const uuid& id,
                 rp.deliver(std::move(err));
                 return;
               }
-              // No actor: an unknown task (404), or one that is not ACTIVE (409).
+              // No actor here: an unknown task (404), one that is not ACTIVE
+              // (409), or one whose partition another node holds: that node
+              // runs it from a durable request (ARCHITECTURE.md, Cluster).
               self->request(self->state.readers->next(), step_timeout, detail_atom::value, tenant,
                             id)
                   .then(
-                      [rp](task_detail& d) mutable {
-                        rp.deliver(make_error(actor_error::not_active,
-                                              std::string(to_string(d.task.status))));
+                      [self, rp, id, tenant](task_detail& d) mutable {
+                        if (d.task.status != task_status::active) {
+                          rp.deliver(make_error(actor_error::not_active,
+                                                std::string(to_string(d.task.status))));
+                          return;
+                        }
+                        const instant at = self->state.clock->now();
+                        self->request(self->state.db, step_timeout, run_now_atom::value, id,
+                                      tenant, d.task.partition, at)
+                            .then([rp, at](bool) mutable { rp.deliver(at); },
+                                  [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
                       },
                       [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
             });
@@ -91,6 +102,7 @@ task_changes_type spawn_task_changes(caf::actor_system& sys, db_actor_type db,
     s.db = db;
     s.router = &router;
     s.readers = &readers;
+    s.clock = opts.clock != nullptr ? opts.clock : &system_wall_clock();
     std::seed_seq seq(opts.id_seed.begin(), opts.id_seed.end());
     s.id_rng.seed(seq);
     return {

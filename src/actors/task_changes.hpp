@@ -11,6 +11,7 @@
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
 #include "actors/task_supervisor.hpp"
+#include "core/clock.hpp"
 
 namespace taskhook {
 
@@ -19,6 +20,8 @@ struct task_changes_options {
   /// restarts practically never share a stream (one 32-bit seed gave about 5 %
   /// odds of a repeated id over 20,000 starts). The caller draws them.
   std::array<std::uint32_t, 8> id_seed{};
+  /// Stamps run-now requests for tasks another node runs. nullptr: the system clock.
+  const wall_clock* clock = nullptr;
 };
 
 /// Spawns the change actor over the db_actor, the readers (for run-now's 404

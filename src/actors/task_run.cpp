@@ -26,6 +26,7 @@ task_progress progress_of(const task_state& s) {
   task_progress p;
   p.task_id = s.def->id;
   p.revision = s.def->revision;
+  p.epoch = s.def->epoch;
   return p;
 }
 
@@ -97,6 +98,8 @@ void send_attempt(task_ptr self, std::optional<instant> not_before) {
   req.body = shared_text(s.def, s.def->payload());  // shares the definition's copy
   req.not_before = not_before;
   req.ticket = run.held_ticket;
+  req.identity = delivery_identity{s.def->id, run.scheduled_for, run.attempt, run.trigger};
+  if (s.rt->leases != nullptr) req.fence = {s.rt->leases, s.def->partition, s.def->epoch};
   req.on_done = [me = caf::actor_cast<task_actor_type>(self)](delivery_result&& r) {
     caf::anon_send(me, std::move(r));
   };
@@ -152,8 +155,11 @@ void on_result(task_ptr self, delivery_result& r) {
     }
   } done{s};
 
+  if (r.fenced)
+    if (auto* m = s.rt->metrics) m->cluster.sends_refused.fetch_add(1, std::memory_order_relaxed);
   if (r.stopping) {
-    // The sender is stopping: no answer, so neither a row nor a failure. The
+    // The sender is stopping (or refused the send: this node's lease on the
+    // task's partition no longer holds): no answer, so neither a row nor a failure. The
     // database still has the run to redo at the next start (next_run_at held
     // back for a first attempt, the owed retry for a later one).
     // Except a manual run's first attempt: nothing holds it, so the run its 202

@@ -17,6 +17,9 @@ namespace {
 /// ordering check needs.)
 struct entry {
   task_actor_type actor;
+  /// The task's partition: a lost or handed-over partition stops its actors.
+  /// (Fits in the node's padding: still a 64-byte allocation.)
+  std::uint8_t partition = 0;
   /// Recent crash times, made on the first crash: most tasks never crash, and
   /// a million entries would each carry an empty vector.
   std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
@@ -52,6 +55,13 @@ class recent_changes {
     return it != latest_.end() && revision < it->second.revision;
   }
 
+  /// True when `revision` or a newer one was already applied (a change
+  /// announced by the database after this node made it itself).
+  bool applied(const uuid& id, std::int64_t revision) const {
+    auto it = latest_.find(id);
+    return it != latest_.end() && revision <= it->second.revision;
+  }
+
  private:
   struct latest {
     std::int64_t revision = 0;
@@ -75,6 +85,13 @@ class recent_changes {
   std::deque<noted> order_;
 };
 
+/// A disarm waiting for the actors it stopped to end.
+struct pending_disarm {
+  caf::typed_response_promise<std::uint64_t> promise;
+  std::uint64_t stopped = 0;
+  std::uint64_t waiting = 0;
+};
+
 struct supervisor_state {
   std::shared_ptr<const task_runtime> rt;
   supervisor_options opts;
@@ -82,6 +99,8 @@ struct supervisor_state {
   std::shared_ptr<task_map> tasks_ptr = std::make_shared<task_map>();
   task_map& tasks = *tasks_ptr;
   recent_changes changes;
+  /// Actors stopped by a disarm that have not ended yet → the disarm.
+  std::unordered_map<caf::actor_id, std::shared_ptr<pending_disarm>> disarming;
   supervisor_stats stats;
   std::shared_ptr<spdlog::logger> log = spdlog::get("actors");
 
@@ -120,6 +139,12 @@ void on_exited(sup_ptr self, std::shared_ptr<const task_def>& def, caf::actor_id
                const caf::error& reason) {
   auto& s = self->state;
   const uuid& id = def->id;
+  if (auto d = s.disarming.find(aid); d != s.disarming.end()) {
+    auto wait = std::move(d->second);
+    s.disarming.erase(d);
+    if (--wait->waiting == 0) wait->promise.deliver(wait->stopped);
+    return;
+  }
   auto it = s.tasks.find(id);
   // Removed, or replaced since: the report is about a retired actor.
   if (it == s.tasks.end() || it->second.actor.id() != aid) return;
@@ -168,15 +193,24 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
       [self](upsert_atom, task_record& task, start_mode mode) -> bool {
         auto& s = self->state;
         if (s.changes.stale(task.id, task.revision)) return true;  // a newer one came first
-        // Changes through the API race each other; the load at start does not
-        // (the port opens after it), and is not kept.
-        if (mode == start_mode::fresh) s.changes.note(task.id, task.revision, self->clock().now());
+        if (mode == start_mode::announced && s.changes.applied(task.id, task.revision))
+          return true;  // made here, heard back from the database
+        // Changes through the API race each other; a load does not, and is not kept.
+        if (mode != start_mode::resume) s.changes.note(task.id, task.revision, self->clock().now());
         auto it = s.tasks.find(task.id);
         if (it != s.tasks.end()) {
           retire(it->second);
           s.tasks.erase(it);
         }
         if (task.status != task_status::active) return true;
+        // Armed only where this node holds the partition, under that epoch:
+        // its sends and writes count while that holding lasts.
+        std::int64_t epoch = 0;
+        if (s.rt->leases != nullptr) {
+          auto held = s.rt->leases->epoch_at(task.partition, s.rt->clock->monotonic_now());
+          if (!held) return true;  // another node's task
+          epoch = *held;
+        }
         auto def = compile_task(task);
         if (!def) {
           // Never runs: FAILED with the reason, as a task that fails for good.
@@ -184,8 +218,12 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           mark_failed(self, task.id, task.revision, def.error_message());
           return true;
         }
-        spawn_for(self, s.tasks[task.id], std::make_shared<const task_def>(std::move(*def)),
-                  {task.next_run_at, task.last_run_at, task.retry}, mode);
+        def->epoch = epoch;
+        auto& e = s.tasks[task.id];
+        e.partition = static_cast<std::uint8_t>(def->partition);
+        spawn_for(self, e, std::make_shared<const task_def>(std::move(*def)),
+                  {task.next_run_at, task.last_run_at, task.retry},
+                  mode == start_mode::announced ? start_mode::fresh : mode);
         return true;
       },
       [self](remove_atom, const uuid& id, std::int64_t revision) -> bool {
@@ -218,6 +256,25 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         st.actors = self->state.tasks.size();
         st.mailbox = self->mailbox().size();
         return st;
+      },
+      [self](disarm_atom, const cluster::partition_set& parts)
+          -> caf::typed_response_promise<std::uint64_t> {
+        auto& s = self->state;
+        auto wait = std::make_shared<pending_disarm>();
+        wait->promise = self->make_response_promise<std::uint64_t>();
+        for (auto it = s.tasks.begin(); it != s.tasks.end();) {
+          if (!parts[it->second.partition]) {
+            ++it;
+            continue;
+          }
+          s.disarming.emplace(it->second.actor.id(), wait);
+          retire(it->second);
+          it = s.tasks.erase(it);
+          ++wait->stopped;
+        }
+        wait->waiting = wait->stopped;
+        if (wait->waiting == 0) wait->promise.deliver(std::uint64_t{0});
+        return wait->promise;
       },
       [self](drain_atom) -> bool {
         // Fire and forget: at a million actors a request each would take longer

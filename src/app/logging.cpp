@@ -13,7 +13,7 @@
 namespace taskhook::app {
 namespace {
 
-constexpr std::array<const char*, 5> components{"app", "db", "http", "actors", "webhook"};
+constexpr std::array<const char*, 6> components{"app", "db", "http", "actors", "webhook", "cluster"};
 
 /// One JSON object per line: {"time","level","logger","msg"}. The message is
 /// escaped, so a quote in a task name cannot break the line.

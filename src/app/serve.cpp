@@ -10,9 +10,14 @@
 #include <cstdio>
 #include <thread>
 
+#include <array>
 #include <random>
 
 #include "actors/db_actor.hpp"
+#include "actors/lease_actor.hpp"
+#include "app/change_follower.hpp"
+#include "core/cluster/lease_table.hpp"
+#include "db/cluster_store.hpp"
 #include "actors/task_changes.hpp"
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
@@ -53,6 +58,14 @@ constexpr std::size_t transfers_per_worker = 1024;
 /// per transfer (docs/BENCHMARKS.md, "A cold burst over HTTP/2"). Lifted by the
 /// pool if the host answers over HTTP/1.1.
 constexpr std::size_t https_connections_per_worker = 16;
+
+/// NODE_NAME, or this host's name and the port.
+std::string node_name(const config& cfg) {
+  if (!cfg.node_name.empty()) return cfg.node_name;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "taskhook");
+  return std::string(host) + ":" + std::to_string(cfg.port);
+}
 
 /// Lifts the soft limit on open files towards the hard one: every transfer
 /// in flight holds a socket, and the usual soft limit is 1024.
@@ -164,6 +177,9 @@ int serve(const config& cfg) {
   // What the actors use outlives them: declared before the actor system, whose
   // destructor is where the last of them end.
   runtime_metrics metrics;
+  // Which partitions this node may arm and send for (ARCHITECTURE.md,
+  // Cluster); the pool's workers read it until they stop.
+  cluster::lease_table leases;
   webhook::curl_pool_options pool_opts;
   pool_opts.workers = cfg.webhook_workers;
   pool_opts.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
@@ -209,6 +225,7 @@ int serve(const config& cfg) {
   rt->timer = &fires;
   rt->clock = &system_wall_clock();
   rt->metrics = &metrics;
+  rt->leases = &leases;
   rt->fire_lead = fire_lead;
   rt->discord_api_base = cfg.discord_api_base;
   rt->retry_base = std::chrono::milliseconds(cfg.retry_base_ms);
@@ -219,23 +236,55 @@ int serve(const config& cfg) {
   for (const auto& shard : router.shards()) reaper.add(shard);
 
   auto started = std::chrono::steady_clock::now();
-  auto armed = load_active_tasks(sys, db, router);
-  if (!armed) {
-    log->error("{}", armed.error_message());
+  lease_options lease_opts;
+  {
+    std::array<std::uint32_t, 8> seed{};
+    for (auto& w : seed) w = entropy();
+    std::seed_seq seq(seed.begin(), seed.end());
+    std::mt19937_64 gen(seq);
+    lease_opts.node = make_uuid_v4(gen);
+  }
+  lease_opts.node_name = node_name(cfg);
+  lease_opts.timing.lease = std::chrono::seconds(cfg.cluster_lease_s);
+  auto lease_store = std::make_shared<db::cluster_store>(cfg.database_url);
+  // Changes made on other nodes from here on are followed; what came before
+  // is in the rows the first claim loads.
+  auto after_seq = lease_store->last_change_seq();
+  if (!after_seq) {
+    log->error("cannot read the change sequence: {}", after_seq.error_message());
     return 1;
   }
-  // The supervisors have spawned every actor; each arms its timer when it first
-  // runs. Wait for that (bounded), so "armed" means armed.
+  auto lease_actor = spawn_lease_actor(sys, lease_store, &leases, router, db,
+                                       system_wall_clock(), &metrics, lease_opts);
+  reaper.add(lease_actor);
+  app::change_follower follower(cfg.database_url, router, lease_actor, leases,
+                                system_wall_clock(), &metrics, *after_seq);
+  // The first tick claims this node's share and loads its tasks; the answer
+  // to the request behind it comes once that is done.
+  node_status first{};
   {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (metrics.tasks.initialized.load(std::memory_order_relaxed) < *armed &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    caf::scoped_actor self{sys};
+    caf::anon_send(lease_actor, tick_atom::value);
+    std::optional<std::string> failure;
+    self->request(lease_actor, std::chrono::minutes(5), leases_atom::value)
+        .receive([&](node_status& st) { first = std::move(st); },
+                 [&](caf::error& err) { failure = sys.render(err); });
+    if (failure) {
+      log->error("cannot claim partitions: {}", *failure);
+      return 1;
+    }
+    // Mailboxes are ordered: once every shard answers, every upsert before was handled.
+    for (const auto& shard : router.shards())
+      self->request(shard, caf::infinite, stats_atom::value)
+          .receive([](supervisor_stats&) {}, [](caf::error&) {});
   }
+  follower.start();
   // Loading passes every task through mailboxes and pages: give that transient
   // memory back before settling in.
   malloc_trim(0);
-  log->info("armed {} ACTIVE task(s) in {} ms (RSS {} MiB)", *armed,
+  log->info("node {} ({}) holds {} partition(s), {} task actor(s) in {} ms (RSS {} MiB)",
+            lease_opts.node.str(), lease_opts.node_name, first.partitions.count(),
+            metrics.tasks.actors.load(std::memory_order_relaxed),
             std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count(),
@@ -255,8 +304,11 @@ int serve(const config& cfg) {
 
   task_changes_options change_opts;
   for (auto& word : change_opts.id_seed) word = entropy();
+  change_opts.clock = &system_wall_clock();
   auto changes = spawn_task_changes(sys, db, router, readers, change_opts);
-  http::server server(cfg, {sys, db, changes, router, readers, metrics, pool});
+  http::node_info node{lease_opts.node, lease_opts.node_name, &leases, lease_actor,
+                       lease_opts.timing.lease};
+  http::server server(cfg, {sys, db, changes, router, readers, metrics, pool, node});
   {
     caf::scoped_actor self{sys};
     std::optional<std::string> failure;
@@ -283,6 +335,21 @@ int serve(const config& cfg) {
   // Stop taking work, stop firing and let attempts in flight finish (each is
   // bounded by the webhook timeout) so their rows exist, then write everything.
   server.stop();
+  // Hand every partition over first: its actors finish their attempts in
+  // flight, their rows are written, and the partitions are released at once,
+  // so other nodes take them without waiting for the leases to run out.
+  {
+    caf::scoped_actor self{sys};
+    auto bound = std::chrono::milliseconds(cfg.webhook_timeout_ms) + std::chrono::seconds(10);
+    self->request(lease_actor, bound, drain_atom::value)
+        .receive([&](bool released) {
+                   if (!released) log->warn("partitions not released: rows were not written");
+                 },
+                 [&](caf::error& err) {
+                   log->warn("partitions not released in time: {}", sys.render(err));
+                 });
+  }
+  follower.stop();
   auto in_flight_bound = std::chrono::milliseconds(cfg.webhook_timeout_ms) + std::chrono::seconds(5);
   if (!drain_router(sys, router, &metrics, in_flight_bound))
     log->warn("some task actors did not finish in time");

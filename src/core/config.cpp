@@ -210,6 +210,14 @@ expected<config> load_config(const env_lookup& env) {
   if (auto e = bool_var("ALLOW_PRIVATE_TARGETS", cfg.allow_private_targets)) return *e;
   if (auto e = int_var("RATE_LIMIT_PER_MIN", cfg.rate_limit_per_min, 1, 1000000)) return *e;
   if (auto e = bool_var("METRICS_PUBLIC", cfg.metrics_public)) return *e;
+  if (auto e = int_var("CLUSTER_LEASE_S", cfg.cluster_lease_s, 2, 300)) return *e;
+  if (auto v = get("NODE_NAME")) {
+    if (v->size() > 100 || v->find_first_of("\"\\\n\r\t") != std::string::npos)
+      return error{shown("NODE_NAME", *v) +
+                   ": expected at most 100 characters without quotes, backslashes or control "
+                   "characters"};
+    cfg.node_name = *v;
+  }
   return cfg;
 }
 

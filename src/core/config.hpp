@@ -37,6 +37,10 @@ struct config {
   bool allow_private_targets = false;
   int rate_limit_per_min = 600;
   bool metrics_public = false;
+  /// Lease on a node's partitions, seconds (2-300): failover time after a crash.
+  int cluster_lease_s = 15;
+  /// How this node is shown; empty: host name + ":" + PORT (serve fills it in).
+  std::string node_name;
 };
 
 /// Looks up one environment variable; nullopt when it is not set.

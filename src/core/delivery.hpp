@@ -10,7 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/cluster/lease_table.hpp"
+#include "core/task.hpp"
 #include "core/time_format.hpp"
+#include "core/uuid.hpp"
 
 namespace taskhook {
 
@@ -64,6 +67,25 @@ struct outcome {
 
 struct delivery_result;
 
+/// Who an attempt is, sent with it as `X-Taskhook-Task-Id`,
+/// `X-Taskhook-Scheduled-For`, `X-Taskhook-Attempt` and `X-Taskhook-Trigger`
+/// so a receiver can de-duplicate (ARCHITECTURE.md, Delivery semantics).
+struct delivery_identity {
+  uuid task_id;
+  instant scheduled_for{};
+  int attempt = 0;  ///< the row's retryCount
+  run_trigger trigger = run_trigger::schedule;
+};
+
+/// The lease an attempt was prepared under: the sender checks, right before
+/// the request leaves, that this node still holds it (ARCHITECTURE.md,
+/// Fencing). No table: not fenced.
+struct delivery_fence {
+  const cluster::lease_table* table = nullptr;
+  int partition = 0;
+  std::int64_t epoch = 0;
+};
+
 /// What a delivery worker needs to make one attempt.
 struct delivery_request {
   std::uint64_t correlation = 0;  ///< echoed in the result
@@ -76,6 +98,9 @@ struct delivery_request {
   /// Names a held request for delivery_sink::cancel; unique among the requests
   /// held at one time (task actors use their actor id). 0: cannot be cancelled.
   std::uint64_t ticket = 0;
+  /// Sent as headers; unset (tools, tests of the pool): none.
+  std::optional<delivery_identity> identity;
+  delivery_fence fence;
   /// Called once, from a worker thread, with the outcome.
   std::function<void(delivery_result&&)> on_done;
 };
@@ -96,6 +121,9 @@ struct delivery_result {
   /// an answer from the webhook, so not a failure of the run. Whether a cut
   /// short request reached the host is unknown.
   bool stopping = false;
+  /// Not sent because the lease it was prepared under no longer holds (also
+  /// `stopping`: whoever holds the partition now owns the run).
+  bool fenced = false;
   /// The outcome, when the sender already had to classify the answer (a 429's
   /// wait from its body paces the bucket): outcome_of uses it instead of
   /// parsing the answer twice.

@@ -59,6 +59,9 @@ struct task_record {
   /// text is parsed once on its way to the task's actor. Not stored.
   std::optional<cron::schedule> compiled_schedule;
   std::int64_t revision = 1;  ///< bumped by every change through the API
+  /// The cluster partition of the webhook (0008_cluster.sql): set by the
+  /// database, -1 until the task is stored.
+  std::int16_t partition = -1;
   instant created_at{};
   instant updated_at{};
 };
@@ -91,6 +94,10 @@ struct task_progress {
   std::optional<std::string> status_reason;
   bool set_retry = false;            ///< write `retry` (possibly none)
   std::optional<owed_retry> retry;
+  /// The epoch of the partition lease the writer held when it made this
+  /// change: it lands only while that holding is current. 0: not fenced
+  /// (a writer outside any cluster, such as the actor tests).
+  std::int64_t epoch = 0;
 
   /// Folds a later change into this one (same task).
   void merge(const task_progress& later);

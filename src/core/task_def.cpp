@@ -27,6 +27,7 @@ expected<task_def> compile_task(const task_record& task) {
   def.id = task.id;
   def.tenant_id = task.tenant_id;
   def.revision = task.revision;
+  def.partition = task.partition < 0 ? 0 : task.partition;
   def.max_retry = task.max_retry;
   def.id_at = static_cast<std::uint16_t>(id_at + 1);
   def.id_len = static_cast<std::uint16_t>(target->id.size());

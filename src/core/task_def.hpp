@@ -23,6 +23,11 @@ struct task_def {
   uuid id;
   uuid tenant_id;
   std::int64_t revision = 0;
+  /// The epoch of the partition lease this task was armed under: its sends
+  /// and state writes count only while that holding is current. 0: no
+  /// cluster (actor tests).
+  std::int64_t epoch = 0;
+  std::int16_t partition = 0;  ///< of its webhook (task_record::partition)
   int max_retry = 0;
   const date::time_zone* zone = nullptr;
   cron::packed_schedule sched;  ///< unpack() to compute a fire

@@ -5,18 +5,21 @@
 #include <array>
 #include <charconv>
 
+#include "db/cluster_store.hpp"
 #include "db/pg_array.hpp"
 #include "db/queries.hpp"
 
 namespace taskhook::db {
 namespace {
 
-/// Attempt rows and task progress in one statement: the arrays travel as 23
+/// Attempt rows and task progress in one statement: the arrays travel as 24
 /// parameters, whatever the batch size, and the two writes commit together
 /// (a trigger adds the rows actually inserted to the per-minute counts,
 /// 0006_log_count_triggers.sql). Progress applies only while the task is still
 /// at the revision the actor was spawned with, so a draining old actor cannot
-/// undo a change made through the API. The counts assume this and delete_task
+/// undo a change made through the API, and only while the partition lease it
+/// was armed under is current (its epoch), so a node that lost the partition
+/// cannot overwrite what the new owner wrote; such writes are counted. The counts assume this and delete_task
 /// run on one session, one after the other (the db_actor's): from two sessions
 /// at once, a row could be counted live for a task whose deletion had not
 /// committed yet.
@@ -46,13 +49,21 @@ WITH ins AS (
     retry_trigger = CASE WHEN u.set_retry THEN u.retry_trigger ELSE t.retry_trigger END
   FROM unnest($11::uuid[], $12::bigint[], $13::bool[], $14::timestamptz[], $15::timestamptz[],
               $16::text[], $17::text[], $19::bool[], $20::timestamptz[], $21::int[],
-              $22::timestamptz[], $23::text[])
+              $22::timestamptz[], $23::text[], $24::bigint[])
        AS u(id, revision, set_next, next_run_at, last_run_at, status, reason, set_retry,
-            retry_at, retry_count, retry_of, retry_trigger)
+            retry_at, retry_count, retry_of, retry_trigger, epoch)
   WHERE t.id = u.id AND t.revision = u.revision AND t.deleted_at IS NULL
+    AND (u.epoch = 0 OR EXISTS (
+      SELECT 1 FROM partition_leases l
+      WHERE l.partition = t.partition AND l.epoch = u.epoch AND l.owner IS NOT NULL))
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
+       (SELECT count(*)
+        FROM unnest($11::uuid[], $24::bigint[]) AS f(id, epoch) JOIN tasks t ON t.id = f.id
+        WHERE f.epoch <> 0 AND NOT EXISTS (
+          SELECT 1 FROM partition_leases l
+          WHERE l.partition = t.partition AND l.epoch = f.epoch AND l.owner IS NOT NULL))
 )sql";
 
 constexpr const char* load_active_sql =
@@ -91,7 +102,7 @@ const char* const task_columns =
     "(extract(epoch FROM created_at) * 1000)::bigint, "
     "(extract(epoch FROM updated_at) * 1000)::bigint, "
     "(extract(epoch FROM retry_at) * 1000)::bigint, retry_count, "
-    "(extract(epoch FROM retry_scheduled_for) * 1000)::bigint, retry_trigger";
+    "(extract(epoch FROM retry_scheduled_for) * 1000)::bigint, retry_trigger, partition";
 
 task_record task_from_row(const result& r, int row) {
   task_record t;
@@ -118,7 +129,13 @@ task_record task_from_row(const result& r, int row) {
     o.trigger = parse_run_trigger(r.get(row, 18)).value_or(run_trigger::schedule);
     t.retry = o;
   }
+  t.partition = static_cast<std::int16_t>(to_ll(r.get(row, 19)));
   return t;
+}
+
+expected<bool> pg_store::request_run(const uuid& task, const uuid& tenant, int partition,
+                                     instant scheduled_for) {
+  return insert_run_request(session_, task, tenant, partition, scheduled_for);
 }
 
 bool pg_store::ping() { return session_.exec("SELECT 1").has_value(); }
@@ -153,8 +170,9 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
     triggers.add(to_string(a.trigger));
   }
   pg_array ids, revisions, set_next, next_runs, last_runs, new_status, reasons, set_retry,
-      retry_at, retry_counts, retry_of, retry_triggers;
+      retry_at, retry_counts, retry_of, retry_triggers, epochs;
   for (const auto& p : progress) {
+    epochs.add(std::to_string(p.epoch));
     set_retry.add(p.set_retry ? "t" : "f");
     if (p.retry) {
       retry_at.add(format_iso_ms(p.retry->due, time_buf));
@@ -182,7 +200,7 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
               retries.str(),  http.str(),       durations.str(), messages.str(), triggers.str(),
               ids.str(),      revisions.str(),  set_next.str(),  next_runs.str(), last_runs.str(),
               new_status.str(), reasons.str(), log_ids.str(), set_retry.str(), retry_at.str(),
-              retry_counts.str(), retry_of.str(), retry_triggers.str()};
+              retry_counts.str(), retry_of.str(), retry_triggers.str(), epochs.str()};
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto* c = session_.get();
@@ -191,7 +209,15 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
       return write_status::unavailable;
     }
     auto r = c->exec(write_batch_sql, args);
-    if (r) return write_status::ok;
+    if (r) {
+      if (r->rows() == 1 && r->columns() == 3) {
+        long long refused = 0;
+        auto text = r->get(0, 2);
+        std::from_chars(text.data(), text.data() + text.size(), refused);
+        fenced_writes_ += static_cast<std::uint64_t>(refused);
+      }
+      return write_status::ok;
+    }
     error_out = r.error_message();
     if (!transient(c->last_sqlstate()) && c->ok()) return write_status::rejected;
     if (c->ok()) return write_status::unavailable;

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "actors/store.hpp"
 #include "db/connection.hpp"
@@ -29,9 +30,13 @@ class pg_store final : public store {
                                                    instant now) override;
   expected<std::int64_t> delete_task(const uuid& tenant, const uuid& id) override;
   expected<tenant_info> create_tenant(const std::string& name, const key_hash& hash) override;
+  expected<bool> request_run(const uuid& task, const uuid& tenant, int partition,
+                             instant scheduled_for) override;
+  std::uint64_t take_fenced_writes() override { return std::exchange(fenced_writes_, 0); }
 
  private:
   session session_;
+  std::uint64_t fenced_writes_ = 0;
 };
 
 /// A reader actor's catalog: one session of its own. `statement_timeout`

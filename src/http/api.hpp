@@ -20,6 +20,7 @@
 #include "http/bridge.hpp"
 #include "http/codec.hpp"
 #include "http/read_cache.hpp"
+#include "http/server.hpp"
 
 namespace taskhook::http {
 
@@ -44,6 +45,7 @@ struct api {
   http_metrics& http;
   read_cache& cache;
   const wall_clock& clock;
+  node_info node;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -66,6 +68,9 @@ Pistache::Rest::Route::Handler wrap(api& a, route id, route_opts opts, handler_f
 
 /// Registers every /api route (routes.cpp).
 void add_api_routes(Pistache::Rest::Router& router, api& a);
+
+/// Registers /api/admin/cluster (cluster_routes.cpp).
+void add_cluster_routes(Pistache::Rest::Router& router, api& a);
 
 /// Registers /metrics, /api/admin/actors, /api/docs and /dashboard (observability.cpp).
 void add_operator_routes(Pistache::Rest::Router& router, api& a);

@@ -300,4 +300,38 @@ std::optional<std::string> query_reader::text(const char* name, std::size_t max_
   return v;
 }
 
+std::string cluster_json(const std::vector<node_view>& nodes, const uuid& self_id,
+                         std::chrono::milliseconds lease) {
+  std::string out = R"({"partitions":256,"leaseSeconds":)" +
+                    std::to_string(lease.count() / 1000) + R"(,"nodes":[)";
+  std::vector<bool> owned(256, false);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const auto& n = nodes[i];
+    if (i) out += ',';
+    out += R"({"id":")" + n.id.str() + R"(","name":)";
+    append_json_string(out, n.name);
+    out += R"(,"startedAt":")" + format_iso_ms(n.started_at) + R"(","heartbeatAt":")" +
+           format_iso_ms(n.heartbeat_at) + R"(","live":)" + (n.live ? "true" : "false") +
+           R"(,"partitions":[)";
+    for (std::size_t j = 0; j < n.partitions.size(); ++j) {
+      if (j) out += ',';
+      out += std::to_string(n.partitions[j]);
+      if (n.live && n.partitions[j] >= 0 && n.partitions[j] < 256) owned[n.partitions[j]] = true;
+    }
+    out += R"(],"self":)";
+    out += n.id == self_id ? "true" : "false";
+    out += '}';
+  }
+  out += R"(],"unowned":[)";
+  bool first = true;
+  for (int p = 0; p < 256; ++p)
+    if (!owned[p]) {
+      if (!first) out += ',';
+      first = false;
+      out += std::to_string(p);
+    }
+  out += "]}";
+  return out;
+}
+
 }  // namespace taskhook::http

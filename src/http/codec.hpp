@@ -2,12 +2,14 @@
 /// JSON out (API.md shapes, camelCase, UTC times with milliseconds, tokens
 /// masked) and query parameters in (each error names its parameter).
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/ports/lease_store.hpp"
 #include "core/queries.hpp"
 #include "core/task.hpp"
 #include "core/task_input.hpp"
@@ -26,6 +28,10 @@ std::string stats_json(const dashboard_stats& s);
 /// The 202 answer of a run now: `{"taskId","scheduledFor"}`.
 std::string run_accepted_json(const uuid& task_id, instant scheduled_for);
 std::string tenant_page_json(const tenant_page& p, int page, int limit);
+/// GET /api/admin/cluster: every node with its partitions, `self` marking
+/// `self_id`, and the partitions no live node holds.
+std::string cluster_json(const std::vector<node_view>& nodes, const uuid& self_id,
+                         std::chrono::milliseconds lease);
 
 /// `{"error":{"code","message","details":[{"field","message"}]}}`
 std::string error_body(std::string_view code, std::string_view message,

@@ -12,7 +12,7 @@ namespace taskhook::http {
 enum class route : std::uint8_t {
   health, metrics, docs, dashboard, tasks_create, tasks_list, task_get, task_patch, task_delete,
   task_toggle, task_run, task_logs, logs, stats, cron_preview, tenants_create, tenants_list,
-  admin_actors, not_found, count_
+  admin_actors, admin_cluster, not_found, count_
 };
 
 /// The route label, as Prometheus shows it (`POST /api/tasks`).

@@ -49,6 +49,7 @@ std::string_view route_label(route r) {
     case route::tenants_create: return "POST /api/tenants";
     case route::tenants_list: return "GET /api/tenants";
     case route::admin_actors: return "GET /api/admin/actors";
+    case route::admin_cluster: return "GET /api/admin/cluster";
     case route::not_found: return "unmatched";
     case route::count_: break;
   }
@@ -273,6 +274,35 @@ std::string render_metrics(api& a, const shard_stats& shards, int readers) {
         rel(d.rows_dropped) + rel(d.rows_rejected));
   p.one("taskhook_log_rows_pruned_total", "counter", "task_logs rows removed by retention.",
         rel(d.rows_pruned));
+
+  const auto& c = a.metrics.cluster;
+  p.one("taskhook_cluster_partitions_owned", "gauge",
+        "Partitions this node holds a lease on (of 256).", rel(c.partitions_owned));
+  p.one("taskhook_cluster_renewals_total", "counter", "Lease renewals that reached the database.",
+        rel(c.renewals));
+  p.one("taskhook_cluster_renew_failures_total", "counter",
+        "Lease renewals that failed (database away or slow).", rel(c.renew_failures));
+  p.head("taskhook_cluster_renew_seconds", "histogram", "One lease renewal, request to answer.");
+  p.hist("taskhook_cluster_renew_seconds", c.renew_seconds);
+  p.one("taskhook_cluster_claims_total", "counter", "Free partitions claimed.", rel(c.claims));
+  p.one("taskhook_cluster_takeovers_total", "counter",
+        "Partitions taken over after another node's lease ran out.", rel(c.takeovers));
+  p.one("taskhook_cluster_handovers_total", "counter",
+        "Partitions released gracefully (join of another node, stop).", rel(c.handovers));
+  p.one("taskhook_cluster_partitions_lost_total", "counter",
+        "Partitions dropped because their deadline passed or another node took them.",
+        rel(c.lost));
+  p.one("taskhook_cluster_sends_refused_total", "counter",
+        "Sends the lease check stopped before they left (held sends included).",
+        rel(c.sends_refused));
+  p.one("taskhook_cluster_writes_refused_total", "counter",
+        "Task-state writes refused because their lease epoch was no longer current.",
+        rel(c.writes_refused));
+  p.one("taskhook_cluster_changes_read_total", "counter",
+        "Task changes announced through the database and read by this node.",
+        rel(c.changes_applied));
+  p.one("taskhook_cluster_run_requests_total", "counter",
+        "Run-now requests made on any node and carried out here.", rel(c.runs_requested));
 
   p.head("taskhook_http_requests_total", "counter", "HTTP requests by route and status.");
   for (std::size_t r = 0; r < static_cast<std::size_t>(route::count_); ++r)

@@ -68,7 +68,7 @@ struct server::impl {
       : limiter(c.rate_limit_per_min),
         cache(task_read_ttl),
         a{c,    d.sys,   d.db, d.changes, d.router, d.readers,          d.metrics,
-          d.sink, keys, limiter, http, cache, system_wall_clock()} {}
+          d.sink, keys, limiter, http, cache, system_wall_clock(), d.node} {}
 
   key_table keys;
   rate_limiter limiter;
@@ -83,13 +83,21 @@ struct server::impl {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::steady_clock::now() - a.started)
                       .count();
-    auto body = [uptime](bool db_ok) {
+    std::string node = R"({"id":")" + a.node.id.str() + R"(","name":)";
+    append_json_string(node, a.node.name);
+    node += R"(,"partitions":)";
+    node += std::to_string(
+        a.node.leases ? a.node.leases->held_at(std::chrono::steady_clock::now()).count() : 0);
+    node += "}";
+    auto body = [uptime, node](bool db_ok) {
       std::string out = R"({"status":")";
       out += db_ok ? "ok" : "degraded";
       out += R"(","database":")";
       out += db_ok ? "ok" : "unreachable";
       out += R"(","version":")" TASKHOOK_VERSION R"(","uptimeSeconds":)";
       out += std::to_string(uptime);
+      out += R"(,"node":)";
+      out += node;
       out += "}";
       return out;
     };
@@ -111,6 +119,7 @@ struct server::impl {
     Rest::Routes::Get(router, "/health", Rest::Routes::bind(&impl::health, this));
     add_api_routes(router, a);
     add_operator_routes(router, a);
+    add_cluster_routes(router, a);
     router.addNotFoundHandler(Rest::Routes::bind(&impl::not_found, this));
   }
 };

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "actors/metrics.hpp"
+#include "actors/lease_actor.hpp"
 #include "actors/protocol.hpp"
 #include "core/config.hpp"
 
@@ -20,6 +21,15 @@ namespace taskhook::http {
 
 class key_table;
 
+/// This node, as /health and /api/admin/cluster show it.
+struct node_info {
+  uuid id;
+  std::string name;
+  const cluster::lease_table* leases = nullptr;  ///< read lock-free by /health
+  lease_actor_type lease_actor;                  ///< asked for the cluster view
+  std::chrono::milliseconds lease{15000};
+};
+
 /// The actors the handlers talk to.
 struct server_deps {
   caf::actor_system& sys;
@@ -29,6 +39,7 @@ struct server_deps {
   const reader_pool& readers;
   runtime_metrics& metrics;
   const delivery_sink& sink;
+  node_info node;
 };
 
 class server {

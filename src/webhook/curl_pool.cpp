@@ -300,6 +300,22 @@ class curl_pool::worker {
   }
 
   void start_transfer(rate_pacer::release r, steady::time_point now) {
+    const auto& fence = r.req.fence;
+    if (fence.table != nullptr && !fence.table->holds(fence.partition, fence.epoch, now)) {
+      // The lease this send was prepared under ran out or moved (a stalled
+      // node, a lost database, a handover): the partition's owner now decides
+      // about this run, and sending it here could post it twice.
+      pacer_.record_response(r.req.rate_key, {}, 0, r.probe, now);
+      delivery_result res;
+      res.correlation = r.req.correlation;
+      res.started = clock_.now();
+      res.error = transport_error::other;
+      res.error_text = "not sent: the partition lease no longer holds";
+      res.stopping = true;
+      res.fenced = true;
+      deliver(r.req, std::move(res));
+      return;
+    }
     transfer* t = acquire();
     if (t == nullptr) {
       // Settles the bucket as an answer would: a probe that never went out must

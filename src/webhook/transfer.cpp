@@ -41,6 +41,7 @@ transfer::transfer(const transfer_settings& s)
 
 transfer::~transfer() {
   if (easy_ != nullptr) curl_easy_cleanup(easy_);
+  if (own_headers_ != nullptr) curl_slist_free_all(own_headers_);
 }
 
 std::unique_ptr<transfer> transfer::create(const transfer_settings& s) {
@@ -67,6 +68,7 @@ std::unique_ptr<transfer> transfer::create(const transfer_settings& s) {
   curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
   curl_easy_setopt(e, CURLOPT_POST, 1L);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, s.headers);
+  t->shared_headers_ = s.headers;
   curl_easy_setopt(e, CURLOPT_USERAGENT, s.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_SHARE, s.share);
   if (!s.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, s.ca_file.c_str());
@@ -96,10 +98,32 @@ bool transfer::begin(rate_pacer::release r, steady::time_point now) {
   result_.started = clock_->now();
   t0_ = now;
 
+  set_identity_headers();
   const std::string_view body = req_.body.view();
   curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, body.empty() ? "" : body.data());
   return curl_easy_setopt(easy_, CURLOPT_URL, req_.url.c_str()) == CURLE_OK;
+}
+
+void transfer::set_identity_headers() {
+  if (own_headers_ != nullptr) {
+    curl_slist_free_all(own_headers_);
+    own_headers_ = nullptr;
+  }
+  if (!req_.identity) {
+    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, shared_headers_);
+    return;
+  }
+  const auto& id = *req_.identity;
+  auto add = [this](const std::string& line) {
+    if (auto* l = curl_slist_append(own_headers_, line.c_str())) own_headers_ = l;
+  };
+  add("X-Taskhook-Task-Id: " + id.task_id.str());
+  add("X-Taskhook-Scheduled-For: " + format_iso_ms(id.scheduled_for));
+  add("X-Taskhook-Attempt: " + std::to_string(id.attempt));
+  add("X-Taskhook-Trigger: " + std::string(to_string(id.trigger)));
+  for (auto* h = shared_headers_; h != nullptr; h = h->next) add(h->data);
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, own_headers_);
 }
 
 delivery_result transfer::finish(CURLcode code, steady::time_point now) {

@@ -78,7 +78,12 @@ class transfer {
   transport_error classify(CURLcode code) const;
   std::string describe(CURLcode code, transport_error kind) const;
 
+  /// The worker's headers, with the attempt's X-Taskhook-* identity first.
+  void set_identity_headers();
+
   CURL* easy_ = nullptr;
+  curl_slist* shared_headers_ = nullptr;  ///< the worker's (not owned)
+  curl_slist* own_headers_ = nullptr;     ///< this attempt's identity, then the shared ones
   std::size_t max_bytes_;
   bool allow_private_;
   const wall_clock* clock_;

@@ -29,6 +29,7 @@ class service {
                                            {"DISCORD_API_BASE", discord.base_url()},
                                            {"ALLOW_PRIVATE_TARGETS", "true"},
                                            {"RETRY_BASE_MS", "50"},
+                                           {"CLUSTER_LEASE_S", "2"},
                                            {"LOG_LEVEL", "warn"}};
     for (auto& [k, v] : extra_env) env[k] = v;
     proc_ = std::make_unique<child>(std::vector<std::string>{TASKHOOK_BINARY, "serve"}, env);

@@ -40,7 +40,11 @@ inline std::map<std::string, std::string> service_env(const std::string& db_url,
                                          {"PORT", std::to_string(free_port())},
                                          {"APP_ENV", "test"},
                                          {"DISCORD_API_BASE", fake.base_url()},
-                                         {"ALLOW_PRIVATE_TARGETS", "true"}};
+                                         {"ALLOW_PRIVATE_TARGETS", "true"},
+                                         // A restart after SIGKILL waits for the dead
+                                         // process's partition leases to run out: keep
+                                         // that short here (the shortest allowed).
+                                         {"CLUSTER_LEASE_S", "2"}};
   for (auto& [k, v] : extra) env[k] = v;
   return env;
 }
