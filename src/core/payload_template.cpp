@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
 #include <array>
 #include <cassert>
 #include <charconv>
