@@ -9,13 +9,13 @@
 #include <memory>
 #include <string>
 
-#include "actors/delivery_sink.hpp"
 #include "actors/fire_timer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "core/clock.hpp"
-#include "core/task_def.hpp"
 #include "core/cron.hpp"
+#include "core/ports/delivery_sink.hpp"
+#include "core/task_def.hpp"
 
 namespace taskhook {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "actors/store.hpp"
+#include "core/ports/store.hpp"
 #include "db/connection.hpp"
 #include "db/session.hpp"
 

@@ -9,13 +9,13 @@
 #include <memory>
 #include <string>
 
-#include "actors/delivery_sink.hpp"
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
 #include "actors/task_supervisor.hpp"
-#include "core/config.hpp"
 #include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/ports/delivery_sink.hpp"
 #include "http/auth.hpp"
 #include "http/bridge.hpp"
 #include "http/codec.hpp"

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/delivery_sink.hpp"
 #include "core/clock.hpp"
+#include "core/ports/delivery_sink.hpp"
 
 namespace taskhook::webhook {
 
