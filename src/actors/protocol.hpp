@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/delivery.hpp"
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/task.hpp"
 #include "core/task_input.hpp"
 #include "core/uuid.hpp"

@@ -65,10 +65,4 @@ class pg_pruner final : public log_pruner {
   session session_;
 };
 
-/// Maps one row of the task columns (see task_columns in pg_store.cpp).
-task_record task_from_row(const result& r, int row);
-
-/// The SELECT list that task_from_row reads.
-extern const char* const task_columns;
-
 }  // namespace taskhook::db

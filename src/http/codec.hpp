@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/task.hpp"
 #include "core/task_input.hpp"
 
