@@ -67,7 +67,7 @@ Pistache::Rest::Route::Handler wrap(api& a, route id, route_opts opts, handler_f
 /// Registers every /api route (routes.cpp).
 void add_api_routes(Pistache::Rest::Router& router, api& a);
 
-/// Registers /metrics, /api/admin/actors, /api/docs and /dashboard (observability.cpp).
+/// Registers /metrics, /api/admin/actors, /api/docs and /dashboard (operator_routes.cpp).
 void add_operator_routes(Pistache::Rest::Router& router, api& a);
 
 }  // namespace taskhook::http
