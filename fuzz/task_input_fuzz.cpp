@@ -24,6 +24,7 @@
 
 #include "core/cron.hpp"
 #include "core/task_input.hpp"
+#include "core/utf8.hpp"
 #include "core/webhook_url.hpp"
 #include "core/zone.hpp"
 

@@ -12,8 +12,8 @@
 
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
-#include "actors/store.hpp"
 #include "core/clock.hpp"
+#include "core/ports/store.hpp"
 
 namespace taskhook {
 

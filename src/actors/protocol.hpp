@@ -12,7 +12,7 @@
 
 #include "core/cluster/lease_plan.hpp"
 #include "core/delivery.hpp"
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/task.hpp"
 #include "core/task_input.hpp"
 #include "core/uuid.hpp"

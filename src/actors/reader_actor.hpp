@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "actors/protocol.hpp"
-#include "actors/store.hpp"
+#include "core/ports/store.hpp"
 
 namespace taskhook {
 

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "actors/metrics.hpp"
-#include "actors/store.hpp"
 #include "core/clock.hpp"
+#include "core/ports/store.hpp"
 
 namespace caf {
 class actor;

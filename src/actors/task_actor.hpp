@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 
-#include "actors/delivery_sink.hpp"
 #include "actors/fire_timer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
@@ -17,6 +16,8 @@
 #include "core/cluster/lease_table.hpp"
 #include "core/task_def.hpp"
 #include "core/cron.hpp"
+#include "core/ports/delivery_sink.hpp"
+#include "core/task_def.hpp"
 
 namespace taskhook {
 

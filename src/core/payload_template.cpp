@@ -9,6 +9,7 @@
 
 #include "core/civil.hpp"
 #include "core/quote.hpp"
+#include "core/utf8.hpp"
 
 namespace taskhook {
 namespace {

@@ -51,12 +51,9 @@ struct task_input_result {
 task_input_result parse_task_input(std::string_view body, input_mode mode);
 
 /// Discord execute-webhook rules on a JSON text (the payload object). Paths start
-/// with `payload`. Used by parse_task_input; exposed for tests.
+/// with `payload`. Used by parse_task_input; exposed for tests. The rules live in
+/// discord_payload_rules.cpp.
 std::vector<field_error> validate_payload(std::string_view payload_json);
-
-/// Unicode code points in UTF-8 text (what the Discord limits count). The text
-/// must already be valid UTF-8 (the JSON parser checks that).
-std::size_t utf8_length(std::string_view s);
 
 /// `field: message` of the first error, for the top-level error message; empty
 /// when there is none.

@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "db/pg_array.hpp"
-#include "db/pg_store.hpp"
+#include "db/task_rows.hpp"
 
 namespace taskhook::db {
 namespace {
@@ -69,13 +69,13 @@ SELECT count(*), pg_notify('taskhook_leases', '') FROM r
 constexpr const char* leave_sql = "DELETE FROM cluster_nodes WHERE id = $1";
 
 constexpr const char* load_partitions_sql =
-    "SELECT {} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL "
+    "SELECT {cols} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL "
     "AND partition = ANY($1::smallint[]) AND id > $2 ORDER BY id LIMIT $3";
 
 constexpr const char* last_change_seq_sql = "SELECT coalesce(max(change_seq), 0) FROM tasks";
 
 constexpr const char* changes_after_sql =
-    "SELECT {}, deleted_at IS NOT NULL, change_seq FROM tasks WHERE change_seq > $1 "
+    "SELECT {cols}, deleted_at IS NOT NULL, change_seq FROM tasks WHERE change_seq > $1 "
     "ORDER BY change_seq LIMIT $2";
 
 constexpr const char* request_run_sql =
@@ -105,12 +105,6 @@ long long to_ll(std::string_view s) {
 }
 
 instant millis(std::string_view s) { return instant(std::chrono::milliseconds(to_ll(s))); }
-
-std::string with_task_columns(const char* sql) {
-  std::string out(sql);
-  out.replace(out.find("{}"), 2, task_columns);
-  return out;
-}
 
 std::string set_array(const cluster::partition_set& s) {
   return partition_array(cluster::members(s));

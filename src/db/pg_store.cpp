@@ -8,6 +8,7 @@
 #include "db/cluster_store.hpp"
 #include "db/pg_array.hpp"
 #include "db/queries.hpp"
+#include "db/task_rows.hpp"
 
 namespace taskhook::db {
 namespace {
@@ -67,23 +68,12 @@ SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
 )sql";
 
 constexpr const char* load_active_sql =
-    "SELECT {} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL AND id > $1 "
+    "SELECT {cols} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL AND id > $1 "
     "ORDER BY id LIMIT $2";
 
 std::optional<std::string> opt_int(const std::optional<int>& v) {
   if (!v) return std::nullopt;
   return std::to_string(*v);
-}
-
-long long to_ll(std::string_view s) {
-  long long v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-std::optional<instant> time_col(const result& r, int row, int col) {
-  if (r.is_null(row, col)) return std::nullopt;
-  return instant(std::chrono::milliseconds(to_ll(r.get(row, col))));
 }
 
 /// SQLSTATE classes that mean "the server is away or overloaded", not "the data
@@ -94,44 +84,6 @@ bool transient(const std::string& sqlstate) {
 }
 
 }  // namespace
-
-const char* const task_columns =
-    "id, tenant_id, name, schedule, timezone, webhook_url, payload::text, max_retry, status, "
-    "status_reason, (extract(epoch FROM next_run_at) * 1000)::bigint, "
-    "(extract(epoch FROM last_run_at) * 1000)::bigint, revision, "
-    "(extract(epoch FROM created_at) * 1000)::bigint, "
-    "(extract(epoch FROM updated_at) * 1000)::bigint, "
-    "(extract(epoch FROM retry_at) * 1000)::bigint, retry_count, "
-    "(extract(epoch FROM retry_scheduled_for) * 1000)::bigint, retry_trigger, partition";
-
-task_record task_from_row(const result& r, int row) {
-  task_record t;
-  t.id = uuid::parse(r.get(row, 0)).value_or(uuid{});
-  t.tenant_id = uuid::parse(r.get(row, 1)).value_or(uuid{});
-  t.name = std::string(r.get(row, 2));
-  t.schedule = std::string(r.get(row, 3));
-  t.timezone = std::string(r.get(row, 4));
-  t.webhook_url = std::string(r.get(row, 5));
-  t.payload = std::make_shared<const std::string>(r.get(row, 6));
-  t.max_retry = static_cast<int>(to_ll(r.get(row, 7)));
-  t.status = parse_task_status(r.get(row, 8)).value_or(task_status::inactive);
-  if (!r.is_null(row, 9)) t.status_reason = std::string(r.get(row, 9));
-  t.next_run_at = time_col(r, row, 10);
-  t.last_run_at = time_col(r, row, 11);
-  t.revision = to_ll(r.get(row, 12));
-  t.created_at = time_col(r, row, 13).value_or(instant{});
-  t.updated_at = time_col(r, row, 14).value_or(instant{});
-  if (auto due = time_col(r, row, 15)) {
-    owed_retry o;
-    o.due = *due;
-    o.retry_count = static_cast<int>(to_ll(r.get(row, 16)));
-    o.scheduled_for = time_col(r, row, 17).value_or(instant{});
-    o.trigger = parse_run_trigger(r.get(row, 18)).value_or(run_trigger::schedule);
-    t.retry = o;
-  }
-  t.partition = static_cast<std::int16_t>(to_ll(r.get(row, 19)));
-  return t;
-}
 
 expected<bool> pg_store::request_run(const uuid& task, const uuid& tenant, int partition,
                                      instant scheduled_for) {
@@ -227,11 +179,7 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
 }
 
 expected<std::vector<task_record>> pg_store::load_active(const uuid& after, std::uint32_t limit) {
-  static const std::string sql = [] {
-    std::string s = load_active_sql;
-    s.replace(s.find("{}"), 2, task_columns);
-    return s;
-  }();
+  static const std::string sql = with_task_columns(load_active_sql);
   auto r = session_.exec(sql, {after.str(), std::to_string(limit)});
   if (!r) return r.get_error();
   std::vector<task_record> out;

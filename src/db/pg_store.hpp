@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "actors/store.hpp"
+#include "core/ports/store.hpp"
 #include "db/connection.hpp"
 #include "db/session.hpp"
 
@@ -69,11 +69,5 @@ class pg_pruner final : public log_pruner {
  private:
   session session_;
 };
-
-/// Maps one row of the task columns (see task_columns in pg_store.cpp).
-task_record task_from_row(const result& r, int row);
-
-/// The SELECT list that task_from_row reads.
-extern const char* const task_columns;
 
 }  // namespace taskhook::db

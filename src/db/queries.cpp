@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "core/task_lifecycle.hpp"
-#include "db/pg_store.hpp"
+#include "db/task_rows.hpp"
 
 namespace taskhook::db {
 namespace {
@@ -12,13 +12,6 @@ constexpr const char* log_columns =
     "id, task_id, tenant_id, (extract(epoch FROM scheduled_for) * 1000)::bigint, "
     "(extract(epoch FROM execution_time) * 1000)::bigint, status, retry_count, http_status, "
     "duration_ms, message, trigger, (extract(epoch FROM created_at) * 1000)::bigint";
-
-std::string with_task_columns(const char* sql) {
-  std::string s = sql;
-  for (auto pos = s.find("{cols}"); pos != std::string::npos; pos = s.find("{cols}"))
-    s.replace(pos, 6, task_columns);
-  return s;
-}
 
 long long to_ll(std::string_view v) {
   long long out = 0;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/task.hpp"
 #include "core/task_input.hpp"
 #include "db/session.hpp"

@@ -9,13 +9,13 @@
 #include <memory>
 #include <string>
 
-#include "actors/delivery_sink.hpp"
 #include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 #include "actors/reader_actor.hpp"
 #include "actors/task_supervisor.hpp"
-#include "core/config.hpp"
 #include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/ports/delivery_sink.hpp"
 #include "http/auth.hpp"
 #include "http/bridge.hpp"
 #include "http/codec.hpp"
@@ -72,7 +72,7 @@ void add_api_routes(Pistache::Rest::Router& router, api& a);
 /// Registers /api/admin/cluster (cluster_routes.cpp).
 void add_cluster_routes(Pistache::Rest::Router& router, api& a);
 
-/// Registers /metrics, /api/admin/actors, /api/docs and /dashboard (observability.cpp).
+/// Registers /metrics, /api/admin/actors, /api/docs and /dashboard (operator_routes.cpp).
 void add_operator_routes(Pistache::Rest::Router& router, api& a);
 
 }  // namespace taskhook::http

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/uuid.hpp"
 
 namespace taskhook::http {

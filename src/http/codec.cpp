@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/quote.hpp"
+#include "core/utf8.hpp"
 #include "core/webhook_url.hpp"
 #include "http/json.hpp"
 

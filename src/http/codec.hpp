@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/ports/lease_store.hpp"
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/task.hpp"
 #include "core/task_input.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
-/// The webhook pool: K delivery workers, each a libcurl multi handle on its own
-/// thread, behind the delivery_sink interface. Keeps connections alive, caps
+/// The webhook pool: K delivery workers (delivery_worker.hpp), each a libcurl
+/// multi handle on its own thread, behind the delivery_sink interface. Keeps connections alive, caps
 /// time and response size, refuses private targets (SSRF) and paces requests
 /// per Discord rate-limit bucket. libcurl stays out of this header.
 
@@ -14,10 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "actors/delivery_sink.hpp"
 #include "core/clock.hpp"
+#include "core/ports/delivery_sink.hpp"
+#include "webhook/pool_counters.hpp"
 
 namespace taskhook::webhook {
+
+class delivery_worker;  // delivery_worker.hpp
 
 struct curl_pool_options {
   int workers = 1;                               ///< WEBHOOK_WORKERS
@@ -80,28 +83,15 @@ class curl_pool final : public delivery_sink {
   sink_counters read_counters() const override;
 
  private:
-  class worker;
   struct library;  // curl_global_init / curl_global_cleanup
 
-  worker& worker_for(const std::string& rate_key);
-
-  /// What the workers count; atomics so /metrics never takes a lock.
-  struct counters {
-    std::atomic<std::uint64_t> held{0}, queued{0}, paced{0}, in_flight{0}, sent_total{0}, completed_total{0},
-        connections_opened{0};
-    std::array<std::atomic<std::uint64_t>, 6> by_error{};
-
-    void count(transport_error e) {
-      by_error[static_cast<std::size_t>(e)].fetch_add(1, std::memory_order_relaxed);
-      completed_total.fetch_add(1, std::memory_order_relaxed);
-    }
-  };
+  delivery_worker& worker_for(const std::string& rate_key);
 
   curl_pool_options opts_;
   const wall_clock& clock_;
-  counters counters_;
+  pool_counters counters_;
   std::unique_ptr<library> library_;  // declared before workers_: outlives them
-  std::vector<std::unique_ptr<worker>> workers_;
+  std::vector<std::unique_ptr<delivery_worker>> workers_;
   std::mutex shutdown_mutex_;
   bool shut_down_ = false;
 };

@@ -14,7 +14,7 @@
 
 #include "core/clock.hpp"
 #include "core/delivery.hpp"
-#include "webhook/rate_limit.hpp"
+#include "webhook/rate_pacer.hpp"
 
 namespace taskhook::webhook {
 

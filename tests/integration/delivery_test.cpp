@@ -244,7 +244,9 @@ TEST_CASE("deliveries during a PostgreSQL outage get their rows once it is back"
   migrate(pg.url());
   auto task = insert_task(pg.url(), make_tenant(pg.url()), {});
   fake_discord fake;
-  auto svc = start_service(service_env(pg.url(), fake));
+  // A node fires without the database only while its leases last (README,
+  // "Several nodes"): the default 15 s covers the outage below.
+  auto svc = start_service(service_env(pg.url(), fake, {{"CLUSTER_LEASE_S", "15"}}));
 
   REQUIRE(fake.wait_for_requests(2, 10s));
   pg.stop();

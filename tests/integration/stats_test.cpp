@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/queries.hpp"
+#include "core/read_models.hpp"
 #include "core/task_input.hpp"
 #include "core/time_format.hpp"
 #include "core/uuid.hpp"

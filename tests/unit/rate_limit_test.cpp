@@ -1,6 +1,7 @@
 // Discord rate-limit headers and the per-worker pacer, on exact, injected time.
 
-#include "webhook/rate_limit.hpp"
+#include "webhook/rate_limit_headers.hpp"
+#include "webhook/rate_pacer.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>

@@ -8,6 +8,7 @@
 
 #include "core/quote.hpp"
 #include "core/task_input.hpp"
+#include "core/utf8.hpp"
 
 using taskhook::field_error;
 using taskhook::first_error_message;

@@ -1,6 +1,6 @@
 #pragma once
-/// What the REST API asks of the database, and what comes back: filters,
-/// pages, log entries, tenants, keys and dashboard counts.
+/// The REST API's read models: the filters it reads the database with, and
+/// what comes back: pages, log entries, tenants, keys and dashboard counts.
 
 #include <array>
 #include <cstdint>

@@ -1,8 +1,8 @@
 #pragma once
-/// Discord rate limits as the webhook pool sees them: the response headers that
-/// describe a bucket, and the per-worker pacer that holds a request back while
-/// its webhook's bucket is exhausted instead of sending it into a 429.
-/// Pure and single-threaded; time is passed in, so tests drive it exactly.
+/// Pacing by Discord rate limit: the per-worker pacer that holds a request back
+/// while its webhook's bucket is exhausted instead of sending it into a 429, and
+/// the global limit all workers share. Pure and single-threaded (the global
+/// limit aside); time is passed in, so tests drive it exactly.
 
 #include <atomic>
 #include <chrono>
@@ -13,31 +13,13 @@
 #include <optional>
 #include <queue>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/delivery.hpp"
+#include "webhook/rate_limit_headers.hpp"
 
 namespace taskhook::webhook {
-
-/// What one response said about its rate-limit bucket.
-struct rate_limit_headers {
-  std::optional<int> remaining;                          ///< X-RateLimit-Remaining
-  std::optional<std::chrono::microseconds> reset_after;  ///< X-RateLimit-Reset-After
-  std::optional<std::chrono::milliseconds> retry_after;  ///< Retry-After
-  bool global = false;                                   ///< X-RateLimit-Global: true
-  std::string bucket;                                    ///< X-RateLimit-Bucket (diagnostics)
-};
-
-/// Retry-After: delay-seconds (fractions tolerated) or an IMF-fixdate
-/// (`Sun, 06 Nov 1994 08:49:37 GMT`), relative to `now`; a date in the past is 0.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, instant now);
-
-/// Feeds one raw header line (as libcurl's header callback delivers it, CRLF
-/// included) into `h`. A status line starts a new response (after a 1xx or a
-/// proxy's answer), so it clears what came before.
-void parse_header_line(std::string_view line, instant now, rate_limit_headers& h);
 
 /// Discord's global limit (a 429 with X-RateLimit-Global: true): it covers the
 /// whole sender, so every worker's pacer shares one. Thread-safe.
