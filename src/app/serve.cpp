@@ -26,7 +26,7 @@
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
 #include "db/pg_store.hpp"
-#include "db/queries.hpp"
+#include "db/tenant_queries.hpp"
 #include "http/auth.hpp"
 #include "http/server.hpp"
 #include "webhook/curl_pool.hpp"

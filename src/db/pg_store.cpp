@@ -7,8 +7,11 @@
 
 #include "db/cluster_store.hpp"
 #include "db/pg_array.hpp"
-#include "db/queries.hpp"
+#include "db/log_queries.hpp"
+#include "db/stats_queries.hpp"
+#include "db/task_queries.hpp"
 #include "db/task_rows.hpp"
+#include "db/tenant_queries.hpp"
 
 namespace taskhook::db {
 namespace {
@@ -70,6 +73,16 @@ SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
 constexpr const char* load_active_sql =
     "SELECT {cols} FROM tasks WHERE status = 'ACTIVE' AND deleted_at IS NULL AND id > $1 "
     "ORDER BY id LIMIT $2";
+
+/// Retention, in small batches: each transaction stays short, so writers never
+/// wait long on it.
+constexpr const char* prune_logs_sql =
+    "DELETE FROM task_logs WHERE id IN (SELECT id FROM task_logs WHERE execution_time < $1 "
+    "LIMIT $2)";
+
+/// Stats read the last 24 hours of counts; an hour more covers a slow clock.
+constexpr const char* prune_log_minutes_sql =
+    "DELETE FROM task_log_minutes WHERE minute < now() - interval '25 hours'";
 
 std::optional<std::string> opt_int(const std::optional<int>& v) {
   if (!v) return std::nullopt;
@@ -207,15 +220,9 @@ expected<tenant_info> pg_store::create_tenant(const std::string& name, const key
 }
 
 expected<long> pg_pruner::prune(instant cutoff, int batch) {
-  // Small batches keep each transaction short: writers never wait long on it.
-  auto r = session_.exec(
-      "DELETE FROM task_logs WHERE id IN (SELECT id FROM task_logs WHERE execution_time < $1 "
-      "LIMIT $2)",
-      {format_iso_ms(cutoff), std::to_string(batch)});
+  auto r = session_.exec(prune_logs_sql, {format_iso_ms(cutoff), std::to_string(batch)});
   if (!r) return r.get_error();
-  // Stats read the last 24 hours of counts; an hour more covers a slow clock.
-  auto counts = session_.exec(
-      "DELETE FROM task_log_minutes WHERE minute < now() - interval '25 hours'");
+  auto counts = session_.exec(prune_log_minutes_sql);
   if (!counts) return counts.get_error();
   return r->affected();
 }

@@ -1,25 +1,11 @@
 #include "db/task_rows.hpp"
 
-#include <charconv>
-#include <chrono>
 #include <memory>
 #include <optional>
 
+#include "db/row_values.hpp"
+
 namespace taskhook::db {
-namespace {
-
-long long to_ll(std::string_view s) {
-  long long v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-std::optional<instant> time_col(const result& r, int row, int col) {
-  if (r.is_null(row, col)) return std::nullopt;
-  return instant(std::chrono::milliseconds(to_ll(r.get(row, col))));
-}
-
-}  // namespace
 
 const char* const task_columns =
     "id, tenant_id, name, schedule, timezone, webhook_url, payload::text, max_retry, status, "
@@ -39,23 +25,23 @@ task_record task_from_row(const result& r, int row) {
   t.timezone = std::string(r.get(row, 4));
   t.webhook_url = std::string(r.get(row, 5));
   t.payload = std::make_shared<const std::string>(r.get(row, 6));
-  t.max_retry = static_cast<int>(to_ll(r.get(row, 7)));
+  t.max_retry = static_cast<int>(parse_int(r.get(row, 7)));
   t.status = parse_task_status(r.get(row, 8)).value_or(task_status::inactive);
   if (!r.is_null(row, 9)) t.status_reason = std::string(r.get(row, 9));
-  t.next_run_at = time_col(r, row, 10);
-  t.last_run_at = time_col(r, row, 11);
-  t.revision = to_ll(r.get(row, 12));
-  t.created_at = time_col(r, row, 13).value_or(instant{});
-  t.updated_at = time_col(r, row, 14).value_or(instant{});
-  if (auto due = time_col(r, row, 15)) {
+  t.next_run_at = optional_ms_col(r, row, 10);
+  t.last_run_at = optional_ms_col(r, row, 11);
+  t.revision = parse_int(r.get(row, 12));
+  t.created_at = optional_ms_col(r, row, 13).value_or(instant{});
+  t.updated_at = optional_ms_col(r, row, 14).value_or(instant{});
+  if (auto due = optional_ms_col(r, row, 15)) {
     owed_retry o;
     o.due = *due;
-    o.retry_count = static_cast<int>(to_ll(r.get(row, 16)));
-    o.scheduled_for = time_col(r, row, 17).value_or(instant{});
+    o.retry_count = static_cast<int>(parse_int(r.get(row, 16)));
+    o.scheduled_for = optional_ms_col(r, row, 17).value_or(instant{});
     o.trigger = parse_run_trigger(r.get(row, 18)).value_or(run_trigger::schedule);
     t.retry = o;
   }
-  t.partition = static_cast<std::int16_t>(to_ll(r.get(row, 19)));
+  t.partition = static_cast<std::int16_t>(parse_int(r.get(row, 19)));
   return t;
 }
 

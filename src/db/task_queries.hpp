@@ -1,11 +1,10 @@
 #pragma once
-/// The SQL behind the REST API, as functions over a session: task changes
-/// (run by the db_actor, the single writer) and reads (run by reader actors on
-/// their own connections). Every statement filters by tenant.
+/// The tasks table behind the REST API: changes (run by the db_actor, the
+/// single writer) and reads (run by reader actors on their own connections).
+/// Every statement filters by tenant.
 
+#include <cstdint>
 #include <optional>
-#include <string>
-#include <vector>
 
 #include "core/expected.hpp"
 #include "core/read_models.hpp"
@@ -28,25 +27,14 @@ expected<std::optional<task_record>> patch_task(session& s, const uuid& tenant, 
 expected<std::optional<task_record>> toggle_task(session& s, const uuid& tenant, const uuid& id,
                                                  instant now);
 
-/// Soft delete; false when not found.
+/// Soft delete; the task's revision after it, 0 when not found.
 expected<std::int64_t> delete_task(session& s, const uuid& tenant, const uuid& id);
-
-/// A tenant with one API key (stored as its hash).
-expected<tenant_info> insert_tenant(session& s, const std::string& name, const key_hash& hash);
-
-/// The default tenant exists and `hash` (the API_KEY variable) is its admin
-/// key; a previous API_KEY's key is revoked. Returns the default tenant's id.
-expected<uuid> ensure_admin_key(session& s, const key_hash& hash);
 
 // -- reads (reader actors) ----------------------------------------------------
 
 expected<task_page> list_tasks(session& s, const task_query& q);
+/// The task with its `newest_logs` newest attempts; nullopt when not found.
 expected<std::optional<task_detail>> get_task(session& s, const uuid& tenant, const uuid& id,
                                               int newest_logs);
-expected<log_page> list_logs(session& s, const log_query& q);
-expected<dashboard_stats> stats(session& s, const uuid& tenant, instant now);
-expected<tenant_page> list_tenants(session& s, int page, int limit);
-expected<std::vector<api_key_entry>> load_keys(session& s);
-expected<task_rankings> rank_tasks(session& s, instant since, int n);
 
 }  // namespace taskhook::db
