@@ -20,6 +20,8 @@
 // Control requests (not recorded), for the script while the run goes on:
 //   GET /_bench/count                          {"count":N,"connections":C}
 //   GET /_bench/stats?from=S&to=S&base=S       the JSON figures over a window
+//   GET /_bench/fires?from=S&to=S&tasks=N      fires by X-Taskhook-Scheduled-For: sent,
+//                                              sent more than once, never sent
 // Webhook paths "/api/webhooks/<id>/<token>" have their id recorded (minus
 // --id-base, as 32 bits) so duplicates and missing (task, second) pairs show.
 
@@ -65,7 +67,19 @@ struct arrival {
   std::int64_t at_ns;   ///< kernel receive stamp of the request's bytes
   std::uint32_t id;     ///< webhook id − id_base (UINT32_MAX: not a webhook path)
   std::int32_t lag_us;  ///< from the stamp to this thread parsing it
+  /// X-Taskhook-Scheduled-For in whole seconds (0: no such header): the fire
+  /// this send belongs to, whichever node sent it and however late.
+  std::int64_t scheduled_s = 0;
 };
+
+/// `2026-12-07T10:00:05.000Z` → seconds since the epoch; 0 when malformed.
+std::int64_t iso_seconds(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  std::tm tm{};
+  std::string text(v.substr(0, 19));
+  if (text.size() < 19 || strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
 
 struct options {
   int port = 0;
@@ -97,6 +111,11 @@ class receiver {
   void flush(int fd, conn& c);
   void close_conn(int fd);
   void want_write(int fd, bool on);
+  /// Fires (scheduled second, webhook) with a scheduled second in [from, to):
+  /// how many were sent, how many more than once, and, given the number of
+  /// per-second tasks, how many never.
+  std::string fires(std::optional<std::int64_t> from_s, std::optional<std::int64_t> to_s,
+                    std::optional<std::int64_t> tasks) const;
   std::string stats(std::optional<std::int64_t> from_s, std::optional<std::int64_t> to_s,
                     std::optional<std::int64_t> base_s) const;
   std::string control(std::string_view target) const;
@@ -138,6 +157,37 @@ std::optional<std::int64_t> query_int(std::string_view q, std::string_view key) 
     at = amp + 1;
   }
   return std::nullopt;
+}
+
+std::string receiver::fires(std::optional<std::int64_t> from_s, std::optional<std::int64_t> to_s,
+                            std::optional<std::int64_t> tasks) const {
+  // Per (scheduled second, webhook id): how many sends, whenever they arrived.
+  const std::int64_t lo = from_s.value_or(INT64_MIN), hi = to_s.value_or(INT64_MAX);
+  std::vector<std::uint64_t> keys;
+  for (std::size_t i = 0; i < n_; ++i) {
+    const arrival& a = buf_[i];
+    if (a.scheduled_s == 0 || a.id == UINT32_MAX || a.scheduled_s < lo || a.scheduled_s >= hi)
+      continue;
+    keys.push_back((static_cast<std::uint64_t>(a.scheduled_s) << 32) | a.id);
+  }
+  std::sort(keys.begin(), keys.end());
+  std::uint64_t distinct = 0, duplicates = 0;  // duplicates: fires sent more than once
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i;
+    while (j < keys.size() && keys[j] == keys[i]) ++j;
+    ++distinct;
+    if (j - i > 1) ++duplicates;
+    i = j;
+  }
+  std::int64_t expected = -1;
+  if (tasks && from_s && to_s) expected = *tasks * (*to_s - *from_s);
+  char tmp[256];
+  std::snprintf(tmp, sizeof tmp,
+                "{\"sends\":%zu,\"fires\":%" PRIu64 ",\"duplicates\":%" PRIu64
+                ",\"expected\":%" PRId64 ",\"missing\":%" PRId64 "}",
+                keys.size(), distinct, duplicates, expected,
+                expected < 0 ? -1 : expected - static_cast<std::int64_t>(distinct));
+  return tmp;
 }
 
 std::string receiver::stats(std::optional<std::int64_t> from_s, std::optional<std::int64_t> to_s,
@@ -236,6 +286,8 @@ std::string receiver::control(std::string_view target) const {
   auto q = target.find('?');
   std::string_view path = target.substr(0, q);
   std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+  if (path == "/_bench/fires") return fires(query_int(query, "from"), query_int(query, "to"),
+                                            query_int(query, "tasks"));
   if (path == "/_bench/count") {
     char tmp[128];
     std::snprintf(tmp, sizeof tmp, "{\"count\":%zu,\"connections\":%" PRIu64 "}", n_, accepted_);
@@ -285,6 +337,7 @@ bool receiver::parse(int fd, conn& c) {
     std::string_view head = all.substr(pos, head_end - pos);
     std::size_t body = 0;
     bool expect = false;
+    std::int64_t scheduled_s = 0;
     for (std::size_t at = 0; (at = head.find('\n', at)) != std::string_view::npos;) {
       ++at;
       std::size_t left = head.size() - at;
@@ -292,6 +345,8 @@ bool receiver::parse(int fd, conn& c) {
         body = std::strtoull(head.data() + at + 15, nullptr, 10);
       else if (left > 7 && strncasecmp(head.data() + at, "expect:", 7) == 0)
         expect = true;
+      else if (left > 25 && strncasecmp(head.data() + at, "x-taskhook-scheduled-for:", 25) == 0)
+        scheduled_s = iso_seconds(head.substr(at + 25, std::min<std::size_t>(left - 25, 40)));
       else if (left > 18 && strncasecmp(head.data() + at, "transfer-encoding:", 18) == 0)
         return false;  // curl sends a Content-Length for webhook bodies
     }
@@ -327,7 +382,9 @@ bool receiver::parse(int fd, conn& c) {
             std::strtoull(target.data() + prefix.size(), nullptr, 10) - opt_.id_base);
       if (n_ < opt_.capacity) {
         const std::int64_t at = c.stamp_ns != 0 ? c.stamp_ns : now;
-        buf_[n_++] = {at, id, static_cast<std::int32_t>(std::min<std::int64_t>((now - at) / 1000, INT32_MAX))};
+        buf_[n_++] = {at, id,
+                      static_cast<std::int32_t>(std::min<std::int64_t>((now - at) / 1000, INT32_MAX)),
+                      scheduled_s};
       } else {
         ++overflow_;
       }

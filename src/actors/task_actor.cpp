@@ -54,6 +54,10 @@ namespace {
 void on_fire(task_ptr self, std::uint32_t generation) {
   auto& s = self->state;
   if (generation != s.generation || s.draining || !s.next_fire) return;
+  // A node stalled past its lease (or cut off from the database) wakes here
+  // with fires long due: they are another node's now, delivered or skipped
+  // there, so recording them here as skipped would be false.
+  if (!s.lease_holds()) return;
   const instant now = s.now();
   const instant fire_time = *s.next_fire;
   if (now < fire_time) {

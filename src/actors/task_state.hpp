@@ -65,6 +65,14 @@ struct task_state {
   task_metrics* metrics() const { return rt->metrics ? &rt->metrics->tasks : nullptr; }
   /// The webhook id: whose Discord rate-limit bucket applies.
   std::string rate_key() const { return std::string(def->webhook_id()); }
+  /// True while this node still holds the lease the task was armed under (or
+  /// no cluster is in play). Past it, the partition's new owner decides about
+  /// every fire: this actor neither runs nor records anything until its
+  /// supervisor stops it.
+  bool lease_holds() const {
+    return rt->leases == nullptr ||
+           rt->leases->holds(def->partition, def->epoch, rt->clock->monotonic_now());
+  }
   /// DISCORD_API_BASE + the webhook's path + `?wait=true`.
   std::string url() const {
     const std::string_view path = def->path();

@@ -76,9 +76,14 @@ constexpr const char* load_active_sql =
 
 /// Retention, in small batches: each transaction stays short, so writers never
 /// wait long on it.
+/// With several nodes on one database, retention runs on one at a time: the
+/// holder of a transaction-level advisory lock (ARCHITECTURE.md, Cluster,
+/// chores that must run once). Another node's batch deletes nothing and its
+/// retention actor waits for the next round.
 constexpr const char* prune_logs_sql =
-    "DELETE FROM task_logs WHERE id IN (SELECT id FROM task_logs WHERE execution_time < $1 "
-    "LIMIT $2)";
+    "WITH gate AS (SELECT pg_try_advisory_xact_lock(hashtext('taskhook_retention')) AS mine) "
+    "DELETE FROM task_logs WHERE (SELECT mine FROM gate) AND id IN "
+    "(SELECT id FROM task_logs WHERE execution_time < $1 LIMIT $2)";
 
 /// Stats read the last 24 hours of counts; an hour more covers a slow clock.
 constexpr const char* prune_log_minutes_sql =
