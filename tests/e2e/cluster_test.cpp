@@ -332,6 +332,27 @@ TEST_CASE("changes through a node that does not own the task apply within a seco
   CHECK(c.discord.request_count() == deleted_at);
 }
 
+TEST_CASE("a node whose listening connection dropped still applies changes made elsewhere",
+          "[cluster]") {
+  cluster c;
+  start_three(c);
+  auto tasks = c.create_tasks(6);
+  REQUIRE(tasks.size() == 6);
+  std::this_thread::sleep_for(2s);
+  // Every node's LISTEN connection is cut: notifications sent until each
+  // reconnects are lost, and the nodes must re-read what changed meanwhile.
+  auto cut = query(c.db.url(),
+                   "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                   "WHERE query LIKE 'LISTEN%' AND datname = current_database()");
+  REQUIRE(std::stoi(cut[0][0]) == 3);
+  for (const auto& id : tasks)
+    REQUIRE(c.call(*c.nodes[0], "POST", "/api/tasks/" + id + "/toggle").status == 200);
+  std::this_thread::sleep_for(1500ms);
+  const auto paused_at = c.discord.request_count();
+  std::this_thread::sleep_for(2s);
+  CHECK(c.discord.request_count() == paused_at);
+}
+
 TEST_CASE("a join and a rolling restart lose no second and send none twice", "[cluster]") {
   cluster c;
   for (int i = 0; i < 2; ++i) REQUIRE(c.wait_ready(c.start("node-" + std::to_string(i + 1))));
