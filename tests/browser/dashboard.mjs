@@ -354,6 +354,50 @@ try {
     return actors.status === 200 ? 'runtime panel shown' : `runtime panel hidden (the route answered ${actors.status})`;
   });
 
+  await check('cluster panel: one live node, this node, holding all 256 partitions', async () => {
+    const view = await api('GET', '/api/admin/cluster');
+    assert(view.status === 200, `GET /api/admin/cluster answered ${view.status}`);
+    const self = view.body.nodes.find((n) => n.self);
+    assert(self, 'the API names no node as self');
+    const panel = page.locator('#cluster');
+    await panel.waitFor({ state: 'visible' });
+    // The node claims its partitions just after it starts: wait for the map to fill.
+    await until('one node holding 256 partitions, none unowned', async () =>
+      (await panel.locator('.node').count()) === 1
+      && (await panel.locator('.node .node-held b').textContent()).trim() === '256'
+      && (await panel.locator('[data-unowned]').getAttribute('data-unowned')) === '0', 20000);
+    const node = panel.locator('.node');
+    assert((await node.locator('.node-name').textContent()).trim() === self.name, 'the node name differs from the API');
+    assert((await node.locator('code').textContent()).trim() === self.id.slice(0, 8), 'the short id differs from the API');
+    assert((await node.locator('.this-node').textContent()).trim() === 'this node', 'the answering node is not marked');
+    assert((await node.locator('.node-state').textContent()).trim() === 'Live', 'the node is not shown as Live in words');
+    assert(/ago|just now/.test(await node.locator('time').textContent()), 'the heartbeat is not a relative time');
+    assert((await panel.locator('.pmap .cell').count()) === 256, 'the map does not have 256 cells');
+    assert((await panel.locator('.pmap .cell.o0').count()) === 256, 'not every cell has the node\'s colour');
+    const label = await panel.locator('.pmap').getAttribute('aria-label');
+    assert(label.includes(`${self.name}: 256, unowned: 0`), `the map's label says ${label}`);
+    assert((await panel.locator('.pmap .cell').nth(17).getAttribute('title')) === `Partition 17: ${self.name}`, 'a cell has no owner title');
+    assert((await panel.locator('#cluster-unowned b').textContent()).trim() === '0', 'the unowned count is not 0');
+    assert(!(await panel.locator('#cluster-unowned').evaluate((e) => e.classList.contains('alert'))), 'unowned 0 is highlighted');
+    return `${self.name}, ${label.split('. ')[1]}`;
+  });
+
+  await check('cluster panel: a 503 keeps the last view and says it is stale', async () => {
+    const panel = page.locator('#cluster');
+    await page.route('**/api/admin/cluster', (r) => r.fulfill({
+      status: 503, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'unavailable', message: 'the database is unavailable; try again' } }),
+    }));
+    try {
+      await panel.locator('.note', { hasText: 'Not refreshed' }).waitFor({ timeout: 15000 });
+      assert((await panel.locator('.note').textContent()).includes('the database is unavailable'), 'the note does not say why');
+      assert((await panel.locator('.node').count()) === 1, 'the last view is gone');
+    } finally {
+      await page.unroute('**/api/admin/cluster');
+    }
+    await panel.locator('.note').waitFor({ state: 'detached', timeout: 15000 });
+  });
+
   await check('screenshot: overview at 1366×768', async () => {
     await page.fill('#task-search', '');
     await until('the unfiltered table', async () => !(await page.evaluate(() => location.hash.includes('search'))));
@@ -480,7 +524,7 @@ try {
     return bg;
   });
 
-  await check('tenant key: no runtime panel and no admin badge', async () => {
+  await check('tenant key: no runtime or cluster panel and no admin badge', async () => {
     const t = await api('POST', '/api/tenants', { body: { name: `browser-test ${tag}` } });
     if (t.status !== 201) return `skipped: POST /api/tenants answered ${t.status}`;
     const tenant = await newPage({ width: 1366, height: 768 }, { label: 'tenant' });
@@ -490,6 +534,7 @@ try {
     await tenant.page.locator('#tasks .empty-state', { hasText: 'No tasks yet' }).waitFor();
     await sleep(500);
     assert(await tenant.page.locator('#actors').isHidden(), 'the runtime panel shows for a tenant key');
+    assert(await tenant.page.locator('#cluster').isHidden(), 'the cluster panel shows for a tenant key');
     assert(await tenant.page.locator('.key-kind').isHidden(), 'the admin badge shows for a tenant key');
     await tenant.context.close();
   });

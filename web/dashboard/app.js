@@ -4,6 +4,7 @@
 import { auth, get, post, clock, ApiError } from './api.js';
 import { LogStream } from './stream.js';
 import { deliveriesChart, latenessChart, OUTCOME_LABELS } from './charts.js';
+import { clusterBody } from './cluster.js';
 import {
   h, s, $, $all, replace, debounce, fmtInt, fmtPct, fmtMs, fmtRel, fmtAbs, relTime, parseTime, isUuid,
 } from './util.js';
@@ -26,6 +27,10 @@ function resetState() {
     tasksSeq: 0,
     failures: null,
     actors: null,
+    cluster: null,          // GET /api/admin/cluster, the last view that loaded
+    clusterAt: null,        // when it loaded (this browser's clock)
+    clusterError: '',       // why the last refresh failed; '' when it did not
+    clusterAbsent: false,   // the server has no such route: no panel
     names: new Map(),       // taskId → name (for log rows, which carry only the id)
     nameLookups: new Set(),
     lastLog: new Map(),     // taskId → { lastRunAt, log } for tasks the stream has not seen
@@ -235,9 +240,11 @@ function renderConn() {
 }
 
 async function detectAdmin() {
-  try { await loadActors(); } catch { /* the next poll asks again */ }
+  // Rejections are left to the next poll, which asks again.
+  await Promise.allSettled([loadActors(), loadCluster()]);
   renderConn();
   renderActors();
+  renderCluster();
 }
 
 // -- routing ---------------------------------------------------------------------
@@ -320,7 +327,7 @@ async function poll() {
   const key = auth.key;
   try {
     const jobs = [stream.refresh()];
-    if (route.name === 'overview') jobs.push(loadStats(), loadTasks(), loadFailures(), loadActors());
+    if (route.name === 'overview') jobs.push(loadStats(), loadTasks(), loadFailures(), loadActors(), loadCluster());
     if (route.name === 'task') jobs.push(loadTask().then(loadPreview), loadTaskLogs());
     const results = await Promise.allSettled(jobs);
     if (auth.key !== key) return;
@@ -388,6 +395,23 @@ async function loadActors() {
   } catch (e) {
     // 403: not the admin key. 404: a server without the route. Either way no panel.
     if (e.status === 403 || e.status === 404) { state.admin = false; state.actors = null; return; }
+    throw e;
+  }
+}
+
+async function loadCluster() {
+  if (state.admin === false || state.clusterAbsent) return;
+  try {
+    state.cluster = await get('/api/admin/cluster');
+    state.clusterAt = Date.now();
+    state.clusterError = '';
+    state.admin = true;
+  } catch (e) {
+    // 403: not the admin key (no admin panels). 404: a server without the route.
+    if (e.status === 403) { state.admin = false; state.cluster = null; return; }
+    if (e.status === 404) { state.clusterAbsent = true; state.cluster = null; return; }
+    // 503, a timeout, no network: keep the last view and say it is stale.
+    state.clusterError = String((e && e.message) || e).replace(/[.\s]+$/, '');
     throw e;
   }
 }
@@ -573,6 +597,9 @@ function overviewView() {
   ui.actorsBody = h('div', { class: 'actors' });
   ui.actorsPanel = panel({ id: 'actors', title: 'Runtime', sub: 'actor system · admin only', body: ui.actorsBody, cls: 'actors-panel' });
   ui.actorsPanel.hidden = state.admin !== true;
+  ui.clusterBody = h('div', { class: 'cluster' });
+  ui.clusterPanel = panel({ id: 'cluster', title: 'Cluster', sub: 'nodes and partition leases · admin only', body: ui.clusterBody, cls: 'cluster-panel' });
+  ui.clusterPanel.hidden = state.admin !== true || state.clusterAbsent;
 
   return h('div', { class: 'overview' },
     h('h1', { class: 'sr-only', id: 'page-title', tabindex: '-1' }, 'Overview'),
@@ -596,6 +623,7 @@ function overviewView() {
       }),
       h('div', { class: 'side' },
         panel({ id: 'failures', title: 'Recent failures', sub: 'the last 10 attempts that failed for good', body: ui.failures }),
+        ui.clusterPanel,
         ui.actorsPanel)));
 }
 
@@ -604,6 +632,7 @@ function renderOverview() {
   renderCharts();
   renderTasks();
   renderFailures();
+  renderCluster();
   renderActors();
 }
 
@@ -820,6 +849,16 @@ function renderActors() {
   if (!a) { patch(ui.actorsBody, 'loading', () => h('div', { class: 'skeleton-line' })); return; }
   const names = [...(a.slowestTasks || []), ...(a.mostRetryingTasks || [])].map((t) => t.taskId);
   patch(ui.actorsBody, JSON.stringify(a) + names.map((id) => state.names.get(id)).join(), () => actorsBody(a));
+}
+
+function renderCluster() {
+  if (!ui.clusterPanel) return;
+  ui.clusterPanel.hidden = state.admin !== true || state.clusterAbsent;
+  if (ui.clusterPanel.hidden) return;
+  const sig = JSON.stringify([state.cluster, state.clusterError]);
+  patch(ui.clusterBody, sig, () => clusterBody(state.cluster, {
+    now: clock.now(), error: state.clusterError, updatedAt: state.clusterAt,
+  }));
 }
 
 function actorsBody(a) {
