@@ -9,6 +9,7 @@
 #include <initializer_list>
 
 #include "actors/in_flight_count.hpp"
+#include "actors/reaching_count.hpp"
 
 namespace taskhook {
 
@@ -70,7 +71,7 @@ struct db_metrics {
 
 struct task_metrics {
   gauge actors{0};              ///< live task actors
-  counter initialized{0};       ///< task actors that ran their start-up (armed or failed)
+  reaching_count initialized;   ///< task actors that ran their start-up (armed or failed)
   in_flight_count in_flight;    ///< runs with an attempt being delivered
   gauge retrying{0};            ///< runs waiting for their next attempt
   counter fires_schedule{0};

@@ -27,6 +27,7 @@ task_progress progress_of(const task_state& s) {
   p.task_id = s.def->id;
   p.revision = s.def->revision;
   p.epoch = s.def->epoch;
+  p.partition = s.def->partition;
   return p;
 }
 

@@ -218,7 +218,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           mark_failed(self, task.id, task.revision, def.error_message());
           return true;
         }
-        def->epoch = epoch;
+        def->epoch = static_cast<std::int32_t>(epoch);
         auto& e = s.tasks[task.id];
         e.partition = static_cast<std::uint8_t>(def->partition);
         spawn_for(self, e, std::make_shared<const task_def>(std::move(*def)),

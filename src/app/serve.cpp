@@ -262,6 +262,7 @@ int serve(const config& cfg) {
   // The first tick claims this node's share and loads its tasks; the answer
   // to the request behind it comes once that is done.
   node_status first{};
+  std::uint64_t spawned = 0;  // task actors the shards hold after the first claim
   {
     caf::scoped_actor self{sys};
     caf::anon_send(lease_actor, tick_atom::value);
@@ -276,15 +277,19 @@ int serve(const config& cfg) {
     // Mailboxes are ordered: once every shard answers, every upsert before was handled.
     for (const auto& shard : router.shards())
       self->request(shard, caf::infinite, stats_atom::value)
-          .receive([](supervisor_stats&) {}, [](caf::error&) {});
+          .receive([&](supervisor_stats& st) { spawned += st.actors; }, [](caf::error&) {});
   }
   follower.start();
+  // Every actor spawned runs its start-up (computes and arms its next fire)
+  // when it first gets a thread: wait for that (bounded), so "armed" means
+  // armed and the memory given back below is what loading left behind.
+  if (!metrics.tasks.initialized.wait_for_at_least(spawned, std::chrono::seconds(60)))
+    log->warn("not every task actor started within 60 s");
   // Loading passes every task through mailboxes and pages: give that transient
   // memory back before settling in.
   malloc_trim(0);
   log->info("node {} ({}) holds {} partition(s), {} task actor(s) in {} ms (RSS {} MiB)",
-            lease_opts.node.str(), lease_opts.node_name, first.partitions.count(),
-            metrics.tasks.actors.load(std::memory_order_relaxed),
+            lease_opts.node.str(), lease_opts.node_name, first.partitions.count(), spawned,
             std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count(),

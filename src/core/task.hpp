@@ -98,6 +98,8 @@ struct task_progress {
   /// change: it lands only while that holding is current. 0: not fenced
   /// (a writer outside any cluster, such as the actor tests).
   std::int64_t epoch = 0;
+  /// The partition the writer armed the task in (with `epoch`).
+  std::int16_t partition = 0;
 
   /// Folds a later change into this one (same task).
   void merge(const task_progress& later);

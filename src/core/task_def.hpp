@@ -23,18 +23,20 @@ struct task_def {
   uuid id;
   uuid tenant_id;
   std::int64_t revision = 0;
+  int max_retry = 0;
   /// The epoch of the partition lease this task was armed under: its sends
   /// and state writes count only while that holding is current. 0: no
-  /// cluster (actor tests).
-  std::int64_t epoch = 0;
-  std::int16_t partition = 0;  ///< of its webhook (task_record::partition)
-  int max_retry = 0;
+  /// cluster (actor tests). 32 bits fill padding (a million of these are
+  /// kept); an epoch rises once per claim of one partition, so 2^31 claims
+  /// would take centuries.
+  std::int32_t epoch = 0;
   const date::time_zone* zone = nullptr;
   cron::packed_schedule sched;  ///< unpack() to compute a fire
   std::uint32_t payload_len = 0;
   std::uint16_t path_len = 0;
   std::uint16_t id_at = 0;  ///< the webhook id within path()
   std::uint16_t id_len = 0;
+  std::int16_t partition = 0;  ///< of its webhook (task_record::partition)
   /// path() then payload() in one block: two std::strings would take 64 bytes
   /// and a heap block each, for a million tasks.
   std::unique_ptr<char[]> text;

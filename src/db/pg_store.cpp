@@ -16,17 +16,19 @@
 namespace taskhook::db {
 namespace {
 
-/// Attempt rows and task progress in one statement: the arrays travel as 24
+/// Attempt rows and task progress in one statement: the arrays travel as 25
 /// parameters, whatever the batch size, and the two writes commit together
 /// (a trigger adds the rows actually inserted to the per-minute counts,
 /// 0006_log_count_triggers.sql). Progress applies only while the task is still
 /// at the revision the actor was spawned with, so a draining old actor cannot
 /// undo a change made through the API, and only while the partition lease it
-/// was armed under is current (its epoch), so a node that lost the partition
-/// cannot overwrite what the new owner wrote; such writes are counted. The counts assume this and delete_task
-/// run on one session, one after the other (the db_actor's): from two sessions
-/// at once, a row could be counted live for a task whose deletion had not
-/// committed yet.
+/// was armed under is current (its epoch: ARCHITECTURE.md, Fencing), so a node
+/// that lost the partition cannot overwrite what the new owner wrote. The lease
+/// is checked once per row against the 256-row lease table, by the partition
+/// the writer armed the task in; the refused rows are counted. The counts assume
+/// this and delete_task run on one session, one after the other (the
+/// db_actor's): from two sessions at once, a row could be counted live for a
+/// task whose deletion had not committed yet.
 constexpr const char* write_batch_sql = R"sql(
 WITH ins AS (
   INSERT INTO task_logs (id, task_id, tenant_id, scheduled_for, execution_time, status,
@@ -40,6 +42,16 @@ WITH ins AS (
             http_status, duration_ms, message, trigger)
   ON CONFLICT (id) DO NOTHING
   RETURNING 1
+), prog AS (
+  SELECT u.*, (u.epoch = 0 OR EXISTS (
+                 SELECT 1 FROM partition_leases l
+                 WHERE l.partition = u.part AND l.epoch = u.epoch AND l.owner IS NOT NULL))
+              AS leased
+  FROM unnest($11::uuid[], $12::bigint[], $13::bool[], $14::timestamptz[], $15::timestamptz[],
+              $16::text[], $17::text[], $19::bool[], $20::timestamptz[], $21::int[],
+              $22::timestamptz[], $23::text[], $24::bigint[], $25::smallint[])
+       AS u(id, revision, set_next, next_run_at, last_run_at, status, reason, set_retry,
+            retry_at, retry_count, retry_of, retry_trigger, epoch, part)
 ), upd AS (
   UPDATE tasks t SET
     next_run_at   = CASE WHEN u.set_next THEN u.next_run_at ELSE t.next_run_at END,
@@ -51,23 +63,13 @@ WITH ins AS (
     retry_count   = CASE WHEN u.set_retry THEN u.retry_count ELSE t.retry_count END,
     retry_scheduled_for = CASE WHEN u.set_retry THEN u.retry_of ELSE t.retry_scheduled_for END,
     retry_trigger = CASE WHEN u.set_retry THEN u.retry_trigger ELSE t.retry_trigger END
-  FROM unnest($11::uuid[], $12::bigint[], $13::bool[], $14::timestamptz[], $15::timestamptz[],
-              $16::text[], $17::text[], $19::bool[], $20::timestamptz[], $21::int[],
-              $22::timestamptz[], $23::text[], $24::bigint[])
-       AS u(id, revision, set_next, next_run_at, last_run_at, status, reason, set_retry,
-            retry_at, retry_count, retry_of, retry_trigger, epoch)
-  WHERE t.id = u.id AND t.revision = u.revision AND t.deleted_at IS NULL
-    AND (u.epoch = 0 OR EXISTS (
-      SELECT 1 FROM partition_leases l
-      WHERE l.partition = t.partition AND l.epoch = u.epoch AND l.owner IS NOT NULL))
+  FROM prog u
+  WHERE t.id = u.id AND u.leased AND t.revision = u.revision AND t.deleted_at IS NULL
+    AND (u.epoch = 0 OR t.partition = u.part)
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
-       (SELECT count(*)
-        FROM unnest($11::uuid[], $24::bigint[]) AS f(id, epoch) JOIN tasks t ON t.id = f.id
-        WHERE f.epoch <> 0 AND NOT EXISTS (
-          SELECT 1 FROM partition_leases l
-          WHERE l.partition = t.partition AND l.epoch = f.epoch AND l.owner IS NOT NULL))
+       (SELECT count(*) FROM prog WHERE NOT leased)
 )sql";
 
 constexpr const char* load_active_sql =
@@ -140,9 +142,10 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
     triggers.add(to_string(a.trigger));
   }
   pg_array ids, revisions, set_next, next_runs, last_runs, new_status, reasons, set_retry,
-      retry_at, retry_counts, retry_of, retry_triggers, epochs;
+      retry_at, retry_counts, retry_of, retry_triggers, epochs, partitions;
   for (const auto& p : progress) {
     epochs.add(std::to_string(p.epoch));
+    partitions.add(std::to_string(p.partition));
     set_retry.add(p.set_retry ? "t" : "f");
     if (p.retry) {
       retry_at.add(format_iso_ms(p.retry->due, time_buf));
@@ -170,7 +173,8 @@ write_status pg_store::write_batch(std::span<const attempt_row> attempts,
               retries.str(),  http.str(),       durations.str(), messages.str(), triggers.str(),
               ids.str(),      revisions.str(),  set_next.str(),  next_runs.str(), last_runs.str(),
               new_status.str(), reasons.str(), log_ids.str(), set_retry.str(), retry_at.str(),
-              retry_counts.str(), retry_of.str(), retry_triggers.str(), epochs.str()};
+              retry_counts.str(), retry_of.str(), retry_triggers.str(), epochs.str(),
+              partitions.str()};
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto* c = session_.get();

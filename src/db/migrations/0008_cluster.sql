@@ -32,24 +32,38 @@ INSERT INTO partition_leases (partition) SELECT g FROM generate_series(0, 255) A
 CREATE FUNCTION taskhook_partition(webhook_url text) RETURNS smallint
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-  key text := coalesce(substring(webhook_url FROM '/webhooks/([0-9]+)'), webhook_url);
+  key bytea := convert_to(
+    coalesce(substring(webhook_url FROM '/webhooks/([0-9]+)'), webhook_url), 'UTF8');
   h bigint := 2166136261;
 BEGIN
-  FOR i IN 1 .. octet_length(key) LOOP
-    h := ((h # get_byte(convert_to(key, 'UTF8'), i - 1)) * 16777619) & 4294967295;
+  FOR i IN 0 .. length(key) - 1 LOOP
+    h := ((h # get_byte(key, i)) * 16777619) & 4294967295;
   END LOOP;
   RETURN (h % 256)::smallint;
 END $$;
 
+-- Kept by a trigger that runs only when the webhook changes: a generated
+-- column would be recomputed on every update of the row, and the actors
+-- update next/last run thousands of times a second.
 ALTER TABLE tasks
-  ADD COLUMN partition smallint GENERATED ALWAYS AS (taskhook_partition(webhook_url)) STORED,
+  ADD COLUMN partition smallint,
   -- Set from task_change_seq by every change through the API (any rise of
   -- revision): a node that missed a notification reads what changed since
   -- the last sequence number it saw.
   ADD COLUMN change_seq bigint;
 CREATE SEQUENCE task_change_seq;
-UPDATE tasks SET change_seq = nextval('task_change_seq');
-ALTER TABLE tasks ALTER COLUMN change_seq SET NOT NULL;
+UPDATE tasks SET change_seq = nextval('task_change_seq'),
+                 partition = taskhook_partition(webhook_url);
+ALTER TABLE tasks ALTER COLUMN change_seq SET NOT NULL,
+                  ALTER COLUMN partition SET NOT NULL;
+
+CREATE FUNCTION taskhook_set_partition() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.partition := taskhook_partition(NEW.webhook_url);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER tasks_set_partition BEFORE INSERT OR UPDATE OF webhook_url ON tasks
+  FOR EACH ROW EXECUTE FUNCTION taskhook_set_partition();
 CREATE INDEX tasks_change_seq ON tasks (change_seq);
 -- Claiming a partition loads its ACTIVE tasks.
 CREATE INDEX tasks_partition_active ON tasks (partition, id)
@@ -62,7 +76,9 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER tasks_note_change BEFORE INSERT OR UPDATE ON tasks
+-- Only statements that set revision (changes through the API) fire it: the
+-- thousands of progress writes a second (next/last run) do not.
+CREATE TRIGGER tasks_note_change BEFORE INSERT OR UPDATE OF revision ON tasks
   FOR EACH ROW EXECUTE FUNCTION taskhook_note_change();
 
 -- Sent at commit, once per transaction that changed tasks through the API:
