@@ -320,13 +320,15 @@ lease_actor_type::behavior_type lease_actor(lease_ptr self, std::shared_ptr<leas
 lease_actor_type spawn_lease_actor(caf::actor_system& sys, std::shared_ptr<lease_store> store,
                                    cluster::lease_table* table, const task_router& router,
                                    db_actor_type db, const wall_clock& clock,
-                                   runtime_metrics* metrics, lease_options opts) {
-  auto route = [&router](const uuid& id) -> const supervisor_type& {
-    return router.shard_for(id);
-  };
-  return sys.spawn<caf::detached>(lease_actor, std::move(store), table, router.shards(),
-                                  std::function<const supervisor_type&(const uuid&)>(route), db,
-                                  &clock, metrics, std::move(opts));
+                                   runtime_metrics* metrics, lease_options opts,
+                                   bool detached) {
+  std::function<const supervisor_type&(const uuid&)> route =
+      [&router](const uuid& id) -> const supervisor_type& { return router.shard_for(id); };
+  if (detached)
+    return sys.spawn<caf::detached>(lease_actor, std::move(store), table, router.shards(),
+                                    std::move(route), db, &clock, metrics, std::move(opts));
+  return sys.spawn(lease_actor, std::move(store), table, router.shards(), std::move(route), db,
+                   &clock, metrics, std::move(opts));
 }
 
 }  // namespace taskhook
