@@ -282,8 +282,11 @@ lease_actor_type::behavior_type lease_actor(lease_ptr self, std::shared_ptr<leas
                 s.opts.node_name, s.opts.timing.lease.count());
   return {
       [self](tick_atom) {
-        // A timer tick or a nudge: either way one tick now, and the timer again.
-        self->state.tick_scheduled = false;
+        // A timer tick or a nudge: either way one tick now. Only the timer's
+        // own tick (sent by this actor) re-arms it: a nudge that did would
+        // start a second timer beside the pending one, and every later nudge
+        // another, multiplying the renewal rate.
+        if (self->current_sender().get() == self->ctrl()) self->state.tick_scheduled = false;
         tick(self);
         schedule_tick(self);
       },

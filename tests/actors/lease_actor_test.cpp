@@ -154,6 +154,31 @@ TEST_CASE("alone, the first tick claims all 256 partitions under epoch 1", "[lea
   CHECK(st.lease == 3000ms);
 }
 
+TEST_CASE("renewals come every 1000 ms, and a nudge does not add a second timer",
+          "[lease][timer]") {
+  lease_fixture f;
+  f.start();
+  f.tick();  // start-up's tick: from here on the timer
+  CHECK(f.store->renew_calls == 1);
+  f.advance(3000ms);
+  CHECK(f.store->renew_calls == 4);  // at 1000, 2000 and 3000 ms
+  CHECK(f.metrics.cluster.renewals == 4);
+  REQUIRE(f.store->renewed_lists.size() == 4);
+  CHECK(f.store->renewed_lists[0].empty());
+  CHECK(f.store->renewed_lists[3] == range(0, 255));
+  CHECK(f.store->leases[0].expires == at("2026-01-01T00:00:06.000Z"));
+
+  f.advance(500ms);
+  f.tick();  // another node released partitions: one tick now
+  CHECK(f.store->renew_calls == 5);
+  f.advance(2500ms);  // to 6000 ms: the timer at 4000, 5000 and 6000 ms, nothing more
+  CHECK(f.store->renew_calls == 8);
+  f.tick();
+  f.tick();
+  f.advance(3000ms);  // to 9000 ms
+  CHECK(f.store->renew_calls == 13);
+}
+
 TEST_CASE("the admin view lists the node and its partitions; an error while the database is away",
           "[lease]") {
   lease_fixture f;
