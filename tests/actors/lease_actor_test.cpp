@@ -254,6 +254,46 @@ TEST_CASE("a second live node: the upper half is handed over, disarmed, its rows
   CHECK(f.store->releases.size() == 1);
 }
 
+TEST_CASE("rows the db_actor cannot write hold the release back until they are written",
+          "[lease][handover]") {
+  lease_fixture f;
+  f.start();
+  f.tick();
+  bool row_written_at_release = false;
+  f.store->on_release = [&](const std::vector<int>&) {
+    row_written_at_release = f.row_written(marker);
+  };
+  f.db_store->available = false;  // the rows' connection is down; the leases' is not
+  f.queue_row(marker);
+  f.store->other_live_nodes = 1;
+
+  f.tick();  // 0 ms: hand over 128..255
+  CHECK(f.store->releases.empty());
+  CHECK(f.held_now() == range(0, 127));  // not armed, not sent
+  CHECK(f.status().partitions.count() == 128);
+  CHECK(f.store->leases[200].owner == this_node);
+  CHECK(f.metrics.cluster.handovers == 0);
+
+  f.advance(1000ms);  // renewed, still this node's until written; written: not yet
+  CHECK(f.store->releases.empty());
+  CHECK(f.store->renewed_lists.back() == range(0, 255));
+  CHECK(f.held_now() == range(0, 127));
+  CHECK(f.store->claim_counts == std::vector<int>{256});  // no new claim meanwhile
+
+  f.db_store->available = true;
+  f.advance(1000ms);  // 2000 ms: the rows are written, then the partitions released
+  REQUIRE(f.store->releases.size() == 1);
+  CHECK(f.store->releases[0] == range(128, 255));
+  CHECK(row_written_at_release);
+  CHECK(f.metrics.cluster.handovers == 128);
+  CHECK(f.metrics.cluster.lost == 0);
+  CHECK(f.held_now() == range(0, 127));
+  CHECK(f.status().partitions.count() == 128);
+  f.advance(1000ms);
+  CHECK(f.store->releases.size() == 1);
+  CHECK(f.store->renewed_lists.back() == range(0, 127));
+}
+
 TEST_CASE("the database away: the leases are trusted until 2700 ms after the last renewal's start, then lost",
           "[lease][outage]") {
   lease_fixture f;
