@@ -160,7 +160,14 @@ void release_when_written(lease_ptr self, cluster::partition_set parts, std::uin
               done(false);
               return;
             }
-            auto members = cluster::members(parts);
+            // A partition lost while this waited (its deadline passed) may be
+            // this node's again under a new epoch, armed: not this handover's.
+            const auto leaving = parts & ~(s.held() & ~s.moving);
+            if (leaving.none()) {
+              done(true);
+              return;
+            }
+            auto members = cluster::members(leaving);
             auto r = s.store->release(s.opts.node, members);
             for (int p : members) {
               s.epoch[p] = 0;
@@ -171,7 +178,7 @@ void release_when_written(lease_ptr self, cluster::partition_set parts, std::uin
               s.metrics->cluster.handovers.fetch_add(members.size(), std::memory_order_relaxed);
             if (s.log)
               s.log->info("event=release node={} partitions={} tasks_stopped={}{}",
-                          s.opts.node.str(), list(parts), stopped,
+                          s.opts.node.str(), list(leaving), stopped,
                           r ? "" : " error=\"" + r.error_message() + "\"");
             done(true);
           },

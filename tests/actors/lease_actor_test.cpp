@@ -294,6 +294,59 @@ TEST_CASE("rows the db_actor cannot write hold the release back until they are w
   CHECK(f.store->renewed_lists.back() == range(0, 127));
 }
 
+TEST_CASE("a partition lost and claimed again while its handover waited is not released by it",
+          "[lease][handover]") {
+  lease_fixture f;
+  const auto busy = task_in(200, "* * * * * *");
+  f.store->tasks = {busy};
+  f.start();
+  f.tick();           // 0 ms
+  f.advance(1000ms);  // fires at 1 s: sent, no answer yet
+  REQUIRE(f.sink.requests.size() == 1);
+  CHECK(f.sink.requests[0].req.fence.epoch == 1);
+
+  f.store->other_live_nodes = 1;
+  f.tick();  // 1000 ms: hand over 128..255; the disarm waits for the send
+  CHECK(f.held_now() == range(0, 127));
+  f.store->available = false;
+  f.advance(3000ms);  // trusted until 3700 ms: lost at the tick of 4000 ms
+  CHECK(f.metrics.cluster.lost == 256);
+  CHECK(f.held_now().empty());
+
+  f.store->available = true;
+  SECTION("claimed again: the handover ending later leaves them alone") {
+    f.store->other_live_nodes = 0;
+    f.advance(1000ms);  // 5000 ms: all of them this node's again, epoch 2
+    CHECK(f.held_now() == range(0, 255));
+    CHECK(f.epoch_now(200) == 2);
+    CHECK(f.armed(busy));
+
+    f.respond(0, 204);  // the old holding's send ends: its handover completes
+    CHECK(f.store->releases.empty());
+    CHECK(f.metrics.cluster.handovers == 0);
+    CHECK(f.store->leases[200].owner == this_node);
+    CHECK(f.epoch_now(200) == 2);
+    CHECK(f.status().partitions.count() == 256);
+    f.advance(1000ms);
+    CHECK(f.store->renewed_lists.back() == range(0, 255));
+    CHECK(f.metrics.cluster.lost == 256);
+  }
+  SECTION("not claimed again: still released, so the other node need not wait for expiry") {
+    f.advance(1000ms);  // 5000 ms: its share, 0..127, again under epoch 2
+    CHECK(f.held_now() == range(0, 127));
+    CHECK(f.epoch_now(5) == 2);
+    CHECK_FALSE(f.armed(busy));
+
+    f.respond(0, 204);
+    REQUIRE(f.store->releases.size() == 1);
+    CHECK(f.store->releases[0] == range(128, 255));
+    CHECK_FALSE(f.store->leases[200].owner.has_value());
+    CHECK(f.store->leases[5].owner == this_node);
+    CHECK(f.held_now() == range(0, 127));
+    CHECK(f.status().partitions.count() == 128);
+  }
+}
+
 TEST_CASE("the database away: the leases are trusted until 2700 ms after the last renewal's start, then lost",
           "[lease][outage]") {
   lease_fixture f;
