@@ -28,6 +28,8 @@ struct lease_state {
   /// Until when each held partition is trusted.
   std::array<cluster::monotonic_time, cluster::partition_count> deadline{};
   cluster::partition_set moving;  ///< being handed over: no longer armed or sent
+  /// Moving, disarmed, and waiting for their rows to be written before release.
+  cluster::partition_set unreleased;
   bool reachable = true;
   bool tick_scheduled = false;
   bool draining = false;
@@ -132,6 +134,60 @@ void arm_claimed(lease_ptr self, const cluster::partition_set& parts) {
   }
 }
 
+/// Keeps `parts` (disarmed, being handed over) until the rows are written:
+/// they stay this node's, renewed as usual and armed nowhere, rather than
+/// handed over behind their rows. The next renewal tries again.
+void defer_release(lease_ptr self, const cluster::partition_set& parts, const std::string& why) {
+  auto& s = self->state;
+  s.unreleased |= parts;
+  if (s.log)
+    s.log->error("event=release_deferred node={} partitions={} reason=\"{}\"", s.opts.node.str(),
+                 list(parts), why);
+}
+
+/// Releases `parts`, whose actors have ended, once the db_actor has written
+/// every row it holds.
+template <class Done>
+void release_when_written(lease_ptr self, cluster::partition_set parts, std::uint64_t stopped,
+                          Done done) {
+  auto& s = self->state;
+  self->request(s.db, handover_wait, sync_atom::value)
+      .then(
+          [self, parts, stopped, done](bool written) {
+            auto& s = self->state;
+            if (!written) {
+              defer_release(self, parts, "rows not written");
+              done(false);
+              return;
+            }
+            // A partition lost while this waited (its deadline passed) may be
+            // this node's again under a new epoch, armed: not this handover's.
+            const auto leaving = parts & ~(s.held() & ~s.moving);
+            if (leaving.none()) {
+              done(true);
+              return;
+            }
+            auto members = cluster::members(leaving);
+            auto r = s.store->release(s.opts.node, members);
+            for (int p : members) {
+              s.epoch[p] = 0;
+              s.moving.reset(p);
+            }
+            s.publish();
+            if (s.metrics)
+              s.metrics->cluster.handovers.fetch_add(members.size(), std::memory_order_relaxed);
+            if (s.log)
+              s.log->info("event=release node={} partitions={} tasks_stopped={}{}",
+                          s.opts.node.str(), list(leaving), stopped,
+                          r ? "" : " error=\"" + r.error_message() + "\"");
+            done(true);
+          },
+          [self, parts, done](caf::error& err) {
+            defer_release(self, parts, self->system().render(err));
+            done(false);
+          });
+}
+
 /// Releases `parts` once their actors have ended and their rows are written.
 template <class Done>
 void hand_over(lease_ptr self, cluster::partition_set parts, Done done) {
@@ -142,36 +198,7 @@ void hand_over(lease_ptr self, cluster::partition_set parts, Done done) {
   s.moving |= parts;
   s.publish();
   disarm(self, parts, [self, parts, done](std::uint64_t stopped) {
-    auto& s = self->state;
-    self->request(s.db, handover_wait, sync_atom::value)
-        .then(
-            [self, parts, stopped, done](bool written) {
-              auto& s = self->state;
-              auto members = cluster::members(parts);
-              auto r = s.store->release(s.opts.node, members);
-              for (int p : members) {
-                s.epoch[p] = 0;
-                s.moving.reset(p);
-              }
-              s.publish();
-              if (s.metrics)
-                s.metrics->cluster.handovers.fetch_add(members.size(), std::memory_order_relaxed);
-              if (s.log)
-                s.log->info(
-                    "event=release node={} partitions={} tasks_stopped={} rows_written={}{}",
-                    s.opts.node.str(), list(parts), stopped, written,
-                    r ? "" : " error=\"" + r.error_message() + "\"");
-              done(true);
-            },
-            [self, parts, done](caf::error& err) {
-              auto& s = self->state;
-              // Rows not confirmed written: keep the leases (renewed as
-              // usual) rather than hand a partition over behind its rows.
-              if (s.log)
-                s.log->error("event=release_deferred node={} partitions={} reason=\"{}\"",
-                             s.opts.node.str(), list(parts), self->system().render(err));
-              done(false);
-            });
+    release_when_written(self, parts, stopped, done);
   });
 }
 
@@ -215,6 +242,13 @@ void tick(lease_ptr self) {
   }
   for (int p = 0; p < cluster::partition_count; ++p)
     if (s.epoch[p] != 0 && !still[p]) lose(self, p, "held by another node");
+
+  // A handover held back by unwritten rows tries again (a lost partition is
+  // no longer moving and not released by it).
+  if (auto again = s.unreleased & s.moving; again.any()) {
+    s.unreleased.reset();
+    release_when_written(self, again, 0, [](bool) {});
+  }
 
   auto step = cluster::plan_leases(s.held(), s.moving, renewed->live_nodes);
   if (step.claim > 0) {
@@ -282,8 +316,11 @@ lease_actor_type::behavior_type lease_actor(lease_ptr self, std::shared_ptr<leas
                 s.opts.node_name, s.opts.timing.lease.count());
   return {
       [self](tick_atom) {
-        // A timer tick or a nudge: either way one tick now, and the timer again.
-        self->state.tick_scheduled = false;
+        // A timer tick or a nudge: either way one tick now. Only the timer's
+        // own tick (sent by this actor) re-arms it: a nudge that did would
+        // start a second timer beside the pending one, and every later nudge
+        // another, multiplying the renewal rate.
+        if (self->current_sender().get() == self->ctrl()) self->state.tick_scheduled = false;
         tick(self);
         schedule_tick(self);
       },
@@ -320,13 +357,15 @@ lease_actor_type::behavior_type lease_actor(lease_ptr self, std::shared_ptr<leas
 lease_actor_type spawn_lease_actor(caf::actor_system& sys, std::shared_ptr<lease_store> store,
                                    cluster::lease_table* table, const task_router& router,
                                    db_actor_type db, const wall_clock& clock,
-                                   runtime_metrics* metrics, lease_options opts) {
-  auto route = [&router](const uuid& id) -> const supervisor_type& {
-    return router.shard_for(id);
-  };
-  return sys.spawn<caf::detached>(lease_actor, std::move(store), table, router.shards(),
-                                  std::function<const supervisor_type&(const uuid&)>(route), db,
-                                  &clock, metrics, std::move(opts));
+                                   runtime_metrics* metrics, lease_options opts,
+                                   bool detached) {
+  std::function<const supervisor_type&(const uuid&)> route =
+      [&router](const uuid& id) -> const supervisor_type& { return router.shard_for(id); };
+  if (detached)
+    return sys.spawn<caf::detached>(lease_actor, std::move(store), table, router.shards(),
+                                    std::move(route), db, &clock, metrics, std::move(opts));
+  return sys.spawn(lease_actor, std::move(store), table, router.shards(), std::move(route), db,
+                   &clock, metrics, std::move(opts));
 }
 
 }  // namespace taskhook

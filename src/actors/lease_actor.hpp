@@ -4,7 +4,7 @@
 /// partitions up to its fair share, hands the excess over gracefully (stop
 /// arming, let sends in flight finish and their rows land, then release), and
 /// keeps the lease_table that fences arming and sending up to date. Runs
-/// detached: its lease_store calls block.
+/// detached in the service: its lease_store calls block.
 
 #include <chrono>
 #include <memory>
@@ -46,14 +46,17 @@ using lease_actor_type = caf::typed_actor<
     /// flight and their rows, release, leave. Answers when done.
     caf::replies_to<drain_atom>::with<bool>>;
 
-/// Spawns the lease actor (detached) and registers the node. `table`,
-/// `router`, `clock` and `metrics` outlive it. Nothing is claimed until the
-/// first tick_atom: start-up sends one and waits (a leases_atom request
-/// behind it) so the node's share is armed before the port opens.
+/// Spawns the lease actor and registers the node. `table`, `router`, `clock`
+/// and `metrics` outlive it. Nothing is claimed until the first tick_atom:
+/// start-up sends one and waits (a leases_atom request behind it) so the
+/// node's share is armed before the port opens. `detached` gives it a thread
+/// of its own, which a blocking store needs; tests with an in-memory store
+/// pass false so the test coordinator schedules it.
 lease_actor_type spawn_lease_actor(caf::actor_system& sys, std::shared_ptr<lease_store> store,
                                    cluster::lease_table* table, const task_router& router,
                                    db_actor_type db, const wall_clock& clock,
-                                   runtime_metrics* metrics, lease_options opts);
+                                   runtime_metrics* metrics, lease_options opts,
+                                   bool detached = true);
 
 }  // namespace taskhook
 

@@ -18,13 +18,17 @@
 
 namespace taskhook::test {
 
-/// Wall time = base + (test coordinator time - its start).
+/// Wall time = base + (test coordinator time - its start); monotonic time is
+/// the coordinator's own, so lease deadlines follow manual time too.
 class coordinator_clock final : public wall_clock {
  public:
   coordinator_clock(caf::scheduler::test_coordinator& sched, instant base)
       : sched_(sched), base_(base), start_(sched.clock().now()) {}
   instant now() const override {
     return base_ + std::chrono::duration_cast<std::chrono::milliseconds>(sched_.clock().now() - start_);
+  }
+  std::chrono::steady_clock::time_point monotonic_now() const override {
+    return sched_.clock().now();
   }
 
  private:
