@@ -11,21 +11,20 @@ namespace taskhook {
 namespace {
 
 /// The actor holds the task's definition and hands it back in its exit report
-/// (a restart spawns from it), so the entry needs only the handle: 48 bytes a
-/// map node rather than 64. (The revision it runs is not kept here: 8 bytes
-/// more would take the node to 64; recent_changes below holds what the
-/// ordering check needs.)
+/// (a restart spawns from it), so the entry needs only the handle and the
+/// partition: a map node of 40 bytes (the uuid hash is not cached), a 48-byte
+/// allocation. Anything more (a pointer, the revision) would take it to 64:
+/// recent_changes below holds what the ordering check needs, crash_log the
+/// crash times of the few tasks that crashed.
 struct entry {
   task_actor_type actor;
   /// The task's partition: a lost or handed-over partition stops its actors.
-  /// (Fits in the node's padding: still a 64-byte allocation.)
   std::uint8_t partition = 0;
-  /// Recent crash times, made on the first crash: most tasks never crash, and
-  /// a million entries would each carry an empty vector.
-  std::unique_ptr<std::vector<caf::actor_clock::time_point>> crashes;
 };
 
 using task_map = std::unordered_map<uuid, entry>;
+/// Recent crash times of the tasks that crashed (almost none do).
+using crash_map = std::unordered_map<uuid, std::vector<caf::actor_clock::time_point>>;
 
 /// The latest revision of each task changed lately through the API (created,
 /// patched, toggled, deleted) or ended by its actor. Each change reaches the
@@ -99,6 +98,7 @@ struct supervisor_state {
   std::shared_ptr<task_map> tasks_ptr = std::make_shared<task_map>();
   task_map& tasks = *tasks_ptr;
   recent_changes changes;
+  crash_map crash_log;
   /// Actors stopped by a disarm that have not ended yet → the disarm.
   std::unordered_map<caf::actor_id, std::shared_ptr<pending_disarm>> disarming;
   supervisor_stats stats;
@@ -108,6 +108,12 @@ struct supervisor_state {
 };
 
 using sup_ptr = supervisor_type::stateful_pointer<supervisor_state>;
+
+/// Drops a task's entry, and with it its crash history.
+void forget(supervisor_state& s, task_map::iterator it) {
+  if (!s.crash_log.empty()) s.crash_log.erase(it->first);
+  s.tasks.erase(it);
+}
 
 /// Spawns the task's actor. It reports its end to this supervisor itself
 /// (exited_atom, through the runtime's `supervisor`), rather than through a
@@ -151,12 +157,11 @@ void on_exited(sup_ptr self, std::shared_ptr<const task_def>& def, caf::actor_id
   entry& e = it->second;
   if (!reason) {  // quit by itself: failed for good, or drained
     s.changes.note(id, def->revision, self->clock().now());
-    s.tasks.erase(it);
+    forget(s, it);
     return;
   }
   auto now = self->clock().now();
-  if (!e.crashes) e.crashes = std::make_unique<std::vector<caf::actor_clock::time_point>>();
-  auto& crashes = *e.crashes;
+  auto& crashes = s.crash_log[id];
   crashes.push_back(now);
   std::erase_if(crashes, [&](auto t) { return now - t > s.opts.crash_window; });
   const std::string why_down = self->system().render(reason);
@@ -167,7 +172,7 @@ void on_exited(sup_ptr self, std::shared_ptr<const task_def>& def, caf::actor_id
                       std::to_string(s.opts.crash_window.count()) + " s: " + why_down;
     if (s.log) s.log->error("task={} {}", id.str(), why);
     mark_failed(self, id, def->revision, why);
-    s.tasks.erase(it);
+    forget(s, it);
     return;
   }
   ++s.stats.restarts;
@@ -200,7 +205,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         auto it = s.tasks.find(task.id);
         if (it != s.tasks.end()) {
           retire(it->second);
-          s.tasks.erase(it);
+          forget(s, it);
         }
         if (task.status != task_status::active) return true;
         // Armed only where this node holds the partition, under that epoch:
@@ -233,7 +238,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         auto it = s.tasks.find(id);
         if (it == s.tasks.end()) return false;
         retire(it->second);
-        s.tasks.erase(it);
+        forget(s, it);
         return true;
       },
       [self](run_now_atom, const uuid& id, const uuid& tenant) -> caf::result<instant> {
@@ -269,6 +274,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           }
           s.disarming.emplace(it->second.actor.id(), wait);
           retire(it->second);
+          if (!s.crash_log.empty()) s.crash_log.erase(it->first);
           it = s.tasks.erase(it);
           ++wait->stopped;
         }
@@ -283,6 +289,7 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
         auto& s = self->state;
         for (auto& [id, e] : s.tasks) retire(e);
         s.tasks.clear();
+        s.crash_log.clear();
         self->quit();
         return true;
       },
