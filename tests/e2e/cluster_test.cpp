@@ -292,13 +292,35 @@ TEST_CASE("a node stopped past its lease sends nothing stale and rejoins", "[clu
   INFO("skipped " << t.skipped);
 }
 
-TEST_CASE("changes through a node that does not own the task apply within a second",
+TEST_CASE("patch, toggle, run-now and delete through a node that does not own the task apply within a second",
           "[cluster]") {
   cluster c;
   start_three(c);
   auto tasks = c.create_tasks(6);
   REQUIRE(tasks.size() == 6);
   std::this_thread::sleep_for(2s);
+  // Patch the message through each node in turn: the owner sends the new one.
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    auto r = c.call(*c.nodes[(i + 2) % 3], "PATCH", "/api/tasks/" + tasks[i],
+                    R"({"payload":{"content":"patched"}})");
+    REQUIRE(r.status == 200);
+  }
+  std::this_thread::sleep_for(1s);
+  const auto patched_from = c.discord.request_count();
+  std::this_thread::sleep_for(2s);
+  {
+    auto reqs = c.discord.requests();
+    std::set<std::string> sent_patched;
+    int old_after = 0;
+    for (std::size_t k = patched_from; k < reqs.size(); ++k) {
+      if (reqs[k].body.find("patched") != std::string::npos)
+        sent_patched.insert(reqs[k].header("X-Taskhook-Task-Id"));
+      else
+        ++old_after;
+    }
+    CHECK(sent_patched.size() == tasks.size());
+    CHECK(old_after == 0);
+  }
   for (const auto& id : tasks) {
     // Pause through each node in turn: whichever owns it stops sending.
     auto& via = *c.nodes[std::hash<std::string>{}(id) % 3];
