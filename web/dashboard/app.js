@@ -117,7 +117,7 @@ function pager(meta, onPage, what) {
   return h('nav', { class: 'pager', 'aria-label': `${what} pages` },
     h('span', { class: 'pager-info' }, total ? `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(total)}` : `No ${what}`),
     h('div', { class: 'pager-buttons' },
-      h('button', { type: 'button', class: 'btn ghost small', disabled: page <= 1, onclick: () => onPage(page - 1), 'aria-label': 'Previous page' }, '‹ Prev'),
+      h('button', { type: 'button', class: 'btn ghost small', disabled: page <= 1, onclick: () => onPage(page - 1), 'aria-label': 'Previous page' }, '‹ Previous'),
       h('span', { class: 'pager-page', 'aria-live': 'polite' }, `Page ${fmtInt(page)} of ${fmtInt(Math.max(1, totalPages))}`),
       h('button', { type: 'button', class: 'btn ghost small', disabled: page >= totalPages, onclick: () => onPage(page + 1), 'aria-label': 'Next page' }, 'Next ›')));
 }
@@ -220,11 +220,12 @@ function startApp(stats) {
 function renderHeader() {
   const head = $('#topbar');
   replace(head,
-    h('a', { class: 'brand', href: '#/', 'aria-label': 'taskhook dashboard, overview' },
+    h('a', { class: 'brand', href: '#/' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, s('svg', { viewBox: '0 0 32 32' },
         s('path', { d: 'M9 8h14M16 8v10a5 5 0 1 0 5 5', class: 'mark-stroke' }))),
       h('span', { class: 'brand-name' }, 'taskhook'),
-      h('span', { class: 'brand-sub' }, 'operator dashboard')),
+      h('span', { class: 'brand-sub' }, 'operator dashboard'),
+      h('span', { class: 'sr-only' }, ', overview')),
     h('div', { class: 'topbar-right' },
       ui.conn = h('div', { class: 'conn', role: 'status', 'aria-live': 'polite' }),
       ui.keyKind = h('span', { class: 'key-kind', hidden: true }, 'admin key'),
@@ -630,7 +631,7 @@ function actionButtons(task, cls = 'small') {
     type: 'button', class: `btn ${cls} secondary`, dataset: { action: 'run' },
     'aria-busy': rb ? 'true' : undefined, 'aria-disabled': rb ? 'true' : undefined, disabled: !active,
     title: active ? 'Fire once now, outside the schedule' : 'Only an active task can run; resume it first',
-    'aria-label': `Run ${task.name} now`,
+    'aria-label': `Run now: ${task.name}`,
     onclick: () => runTask(task),
   }, rb ? spinner() : icon('bolt'), h('span', null, rb ? 'Starting…' : 'Run now'));
   return [toggle, run];
@@ -1071,7 +1072,9 @@ function detailsList(t) {
       row('Task id', h('code', { class: 'mono' }, t.id)),
       row('Created', h('span', { title: t.createdAt }, fmtAbs(parseTime(t.createdAt)))),
       row('Updated', h('span', { title: t.updatedAt }, fmtAbs(parseTime(t.updatedAt))))),
-    h('details', { class: 'payload', open: true }, h('summary', null, 'Payload'), h('pre', null, JSON.stringify(t.payload, null, 2))),
+    h('details', { class: 'payload', open: true }, h('summary', null, 'Payload'),
+      // Focusable: a keyboard user can scroll a long payload.
+      h('pre', { tabindex: '0' }, JSON.stringify(t.payload, null, 2))),
   ];
 }
 

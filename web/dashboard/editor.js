@@ -120,6 +120,8 @@ export function taskEditor({ mode, id, app }) {
   const testBtn = h('button', { type: 'button', class: 'btn secondary', id: 'send-test', onclick: () => save({ thenTest: true }) }, 'Send test now');
   const cancelBtn = h('button', { type: 'button', class: 'btn ghost', id: 'cancel-edit', onclick: () => cancel() }, 'Cancel');
   const deleteBtn = h('button', { type: 'button', class: 'btn ghost danger', id: 'delete-task', hidden: mode !== 'edit', onclick: () => task && app.onDelete(task) }, 'Delete');
+  // On a phone the preview sits below the form: one tap takes you there.
+  const toPreview = h('button', { type: 'button', class: 'btn ghost only-narrow', id: 'to-preview', onclick: () => { preview.scrollIntoView({ block: 'start' }); $('#preview-title').focus(); } }, 'See the preview ↓');
   const outcome = h('div', { class: 'test-outcome', id: 'test-outcome', role: 'status', 'aria-live': 'polite' });
 
   const form = h('form', { class: 'task-form', id: 'task-form', novalidate: true, 'aria-labelledby': 'page-title' },
@@ -138,7 +140,7 @@ export function taskEditor({ mode, id, app }) {
       h('div', { class: 'row-2' }, username.wrap, avatar.wrap),
       embeds.element,
       jsonView),
-    h('div', { class: 'form-actions' }, saveBtn, testBtn, cancelBtn, deleteBtn),
+    h('div', { class: 'form-actions' }, saveBtn, testBtn, cancelBtn, toPreview, deleteBtn),
     outcome);
   form.addEventListener('submit', (ev) => { ev.preventDefault(); save(); });
   // Enter submits from a one-line field (the browser does that); Ctrl+Enter from a text area.
@@ -149,7 +151,7 @@ export function taskEditor({ mode, id, app }) {
   const previewNote = h('p', { class: 'panel-sub', id: 'preview-note' });
   const previewBody = h('div', { class: 'dc-wrap', id: 'discord-preview' });
   const preview = h('aside', { class: 'panel preview-pane', 'aria-labelledby': 'preview-title' },
-    h('h2', { class: 'panel-title', id: 'preview-title' }, 'Preview'), previewNote, previewBody);
+    h('h2', { class: 'panel-title', id: 'preview-title', tabindex: '-1' }, 'Preview'), previewNote, previewBody);
 
   const element = h('div', { class: 'editor-page', id: 'editor' },
     back, h('div', { class: 'task-head' }, title),
@@ -321,7 +323,7 @@ export function taskEditor({ mode, id, app }) {
       if (!log) return;
       const bits = [log.httpStatus ? `HTTP ${log.httpStatus}` : 'no response', log.durationMs !== null ? `${log.durationMs} ms` : null, `attempt ${log.retryCount + 1}`, log.message || null].filter(Boolean);
       const kind = log.status.toLowerCase();
-      showOutcome(kind, OUTCOME[log.status] || log.status, `${OUTCOME[log.status] || log.status}: ${bits.join(' · ')}${final ? '' : ' — waiting for the next attempt…'}`);
+      showOutcome(kind, OUTCOME[log.status] || log.status, `${bits.join(' · ')}${final ? '' : ' — waiting for the next attempt…'}`);
     });
   }
 
@@ -333,6 +335,7 @@ export function taskEditor({ mode, id, app }) {
 
   // -- start ----------------------------------------------------------------------------
   async function load() {
+    await null; // the page puts the form in the document first; then it can take the focus
     if (mode === 'new') {
       setTitle();
       syncJson();

@@ -77,7 +77,7 @@ export function embedsEditor({ getDraft, onChange }) {
     const fields = h('div', { class: 'fields-list' }, e.fields.map((f, j) => fieldBlock(e, i, f, j)));
     const addField = h('button', {
       type: 'button', class: 'btn secondary small', id: id('add-field'), disabled: e.fields.length >= LIMITS.fields,
-      'aria-label': `Add a field to embed ${i + 1}`,
+      'aria-label': `Add field to embed ${i + 1}`,
       onclick: () => { e.fields.push(newField()); render(`e${i}-f${e.fields.length - 1}-name`); onChange(); },
     }, '+ Add field');
 
