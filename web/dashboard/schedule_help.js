@@ -7,16 +7,8 @@
 import { get, ApiError } from './api.js';
 import { h, replace, debounce } from './util.js';
 import { browserZone } from './zones.js';
+import { PRESETS, WEEKDAYS, presetExpression, presetOf } from './schedule_presets.js';
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const PRESETS = [
-  ['custom', 'Custom'],
-  ['minute', 'Every minute'],
-  ['hour', 'Every hour'],
-  ['day', 'Every day at…'],
-  ['week', 'Every week on…'],
-  ['month', 'Every month on day…'],
-];
 
 // cronstrue is a classic script (UMD): load it once, when a form first needs it.
 let cronstrueLoad = null;
@@ -39,33 +31,6 @@ export function describe(cronstrue, expression) {
   try {
     return cronstrue.toString(expression.trim(), { use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: true });
   } catch { return null; }
-}
-
-/** The expression a preset writes. */
-export function presetExpression(kind, { time = '09:00', weekday = 1, day = 1 } = {}) {
-  const [hh, mm] = (time || '09:00').split(':').map((x) => parseInt(x, 10) || 0);
-  switch (kind) {
-    case 'minute': return '* * * * *';
-    case 'hour': return '0 * * * *';
-    case 'day': return `${mm} ${hh} * * *`;
-    case 'week': return `${mm} ${hh} * * ${weekday}`;
-    case 'month': return `${mm} ${hh} ${day} * *`;
-    default: return null;
-  }
-}
-
-/** Which preset wrote an expression (and its settings), or custom. */
-export function presetOf(expression) {
-  const e = expression.trim().split(/\s+/).join(' ');
-  if (e === '* * * * *') return { kind: 'minute' };
-  if (e === '0 * * * *') return { kind: 'hour' };
-  const m = /^(\d{1,2}) (\d{1,2}) (\*|\d{1,2}) \* (\*|[0-6])$/.exec(e);
-  if (!m || +m[1] > 59 || +m[2] > 23) return { kind: 'custom' };
-  const time = `${m[2].padStart(2, '0')}:${m[1].padStart(2, '0')}`;
-  if (m[3] === '*' && m[4] === '*') return { kind: 'day', time };
-  if (m[3] === '*') return { kind: 'week', time, weekday: +m[4] };
-  if (m[4] === '*' && +m[3] >= 1 && +m[3] <= 31) return { kind: 'month', time, day: +m[3] };
-  return { kind: 'custom' };
 }
 
 function formatIn(zone, ms, withSeconds) {
