@@ -238,8 +238,19 @@ async function runAt(viewport, opts) {
     return fromSave;
   });
 
-  await check(`${L}: an over-long embed field shows the API's message at that field`, async () => {
+  await check(`${L}: an unknown time zone shows the API's message under Time zone`, async () => {
     await page.fill('#f-schedule', '30 7 * * 1');
+    const zone = 'Mars/Olympus';
+    const want = (await api('GET', `/api/cron/preview?expression=${encodeURIComponent('30 7 * * 1')}&timezone=${encodeURIComponent(zone)}`)).body.error.details.find((d) => d.field === 'timezone').message;
+    await page.fill('#f-timezone', zone);
+    await until('the message under Time zone', async () => (await page.locator('#f-timezone-error .field-error-text').textContent()) === want);
+    assert(await page.locator('#f-schedule-error').isHidden(), 'the schedule is blamed for the zone');
+    await page.fill('#f-timezone', ZONE);
+    await page.locator('#f-timezone-error').waitFor({ state: 'hidden' });
+    return want;
+  });
+
+  await check(`${L}: an over-long embed field shows the API's message at that field`, async () => {
     const long = 'x'.repeat(1025);
     const probe = expectedPayload(L);
     probe.embeds[0].fields[0].value = long;

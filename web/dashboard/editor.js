@@ -237,7 +237,8 @@ export function taskEditor({ mode, id, app }) {
   function showSummary(e) {
     const shown = showFieldErrors(form, e.details || []);
     replace(summary,
-      h('p', null, h('strong', null, 'The task was not saved. '), e.message),
+      h('p', null, h('strong', null, 'The task was not saved. '),
+        (e.details || []).length > 1 ? `The API named ${e.details.length} problems:` : e.message),
       shown.length > 1 || (shown.length === 1 && !shown[0].control) ? h('ul', null, shown.map((d) => h('li', null,
         d.control ? h('a', { href: `#${d.control.id}`, onclick: (ev) => { ev.preventDefault(); openAndFocus(d.control); } }, d.path)
           : h('code', null, d.path), `: ${d.message}`))) : null);

@@ -14,7 +14,12 @@ function image(url, attrs) {
   if (!safeUrl(url)) return null;
   const img = h('img', { src: url, referrerpolicy: 'no-referrer', loading: 'lazy', ...attrs });
   // A picture that does not load (a typo, no network) leaves a marked gap, not a broken icon.
-  img.addEventListener('error', () => { img.classList.add('dc-broken'); img.removeAttribute('src'); });
+  img.addEventListener('error', () => {
+    img.classList.add('dc-broken');
+    img.alt = '';
+    img.title = 'This picture did not load here (a typo, or no network); Discord may still show it.';
+    img.removeAttribute('src');
+  });
   return img;
 }
 
