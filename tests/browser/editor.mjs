@@ -349,6 +349,29 @@ async function tenantOnly() {
   });
 }
 
+async function leaveGuard() {
+  await check('unsaved changes: leaving asks first; Keep editing keeps them, Discard leaves', async () => {
+    const { context, page } = await newPage(browser, { width: 1366, height: 900 }, { label: 'guard', timezoneId: ZONE });
+    await login(page, KEY);
+    await page.getByRole('button', { name: 'New task' }).click();
+    await page.locator('#task-form').waitFor();
+    await page.fill('#f-name', 'Half-made');
+    await page.getByRole('link', { name: 'All tasks' }).click();
+    const dlg = page.locator('dialog.confirm');
+    await dlg.locator('h2', { hasText: 'Discard your changes?' }).waitFor();
+    await page.getByRole('button', { name: 'Keep editing' }).click();
+    await dlg.waitFor({ state: 'detached' });
+    assert((await page.evaluate(() => location.hash)) === '#/tasks/new', 'the address moved on');
+    assert((await page.inputValue('#f-name')) === 'Half-made', 'the form lost what was typed');
+    await page.locator('#f-name').focus();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.waitForFunction(() => location.hash === '#/');
+    await page.locator('#tasks-table').waitFor();
+    await context.close();
+  });
+}
+
 async function keyboardOnly() {
   await check('keyboard only: Tab to New task, fill, Enter creates; focus is visible', async () => {
     const { context, page } = await newPage(browser, { width: 1366, height: 900 }, { label: 'keyboard', timezoneId: ZONE });
@@ -395,6 +418,7 @@ try {
   await runAt({ width: 1366, height: 900 }, { label: 'laptop' });
   await runAt({ width: 390, height: 844 }, { label: 'phone', mobile: true, dpr: 2 });
   await tenantOnly();
+  await leaveGuard();
   await keyboardOnly();
   await check('no uncaught errors in the page; the key never in a URL', async () => {
     assert(pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));

@@ -315,7 +315,27 @@ function renderRoute(initial = false) {
   refreshNow();
 }
 
-window.addEventListener('hashchange', () => { if (auth.key && !$('#shell').hidden) renderRoute(); });
+window.addEventListener('hashchange', async (ev) => {
+  if (!auth.key || $('#shell').hidden) return;
+  if (editor && !(await editorMayLeave(ev))) return;
+  renderRoute();
+});
+
+// A link away from a form with unsaved changes asks first; "Keep editing" puts
+// the address back without drawing the form again.
+let askingToLeave = false;
+async function editorMayLeave(ev) {
+  if (askingToLeave) return false;
+  const to = location.href;
+  const form = editor;
+  history.replaceState(null, '', ev.oldURL);
+  askingToLeave = true;
+  const ok = await form.mayLeave();
+  askingToLeave = false;
+  if (!ok || editor !== form) return false;
+  history.replaceState(null, '', to);
+  return true;
+}
 
 function setOverviewQuery(patchQ) {
   Object.assign(state.tasksQuery, patchQ);
@@ -580,6 +600,7 @@ async function deleteTask(task) {
   if (!ok) return;
   try {
     await del(`/api/tasks/${task.id}`);
+    if (editor) editor.forget();
     state.names.set(task.id, null);
     state.tasksPage = null;
     toast(`Deleted “${task.name}”`);

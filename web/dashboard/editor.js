@@ -38,6 +38,7 @@ export function taskEditor({ mode, id, app }) {
   let busy = false;
   let stopWatch = () => {};
   let jsonBroken = false;
+  let leaving = false;             // the user chose to leave: no more questions
 
   const title = h('h1', { id: 'page-title', tabindex: '-1' }, mode === 'edit' ? 'Edit task' : 'New task');
   const back = h('a', { href: mode === 'edit' ? `#/tasks/${id}` : '#/', class: 'back' }, mode === 'edit' ? '‹ Back to the task' : '‹ All tasks');
@@ -328,9 +329,14 @@ export function taskEditor({ mode, id, app }) {
     });
   }
 
+  function askDiscard() {
+    return confirmDialog({ title: 'Discard your changes?', body: 'What you changed in this form is not saved.', confirmLabel: 'Discard changes', cancelLabel: 'Keep editing', danger: true });
+  }
+
   async function cancel() {
     const target = taskId ? `#/tasks/${taskId}` : '#/';
-    if (dirty() && !(await confirmDialog({ title: 'Discard your changes?', body: 'What you changed in this form is not saved.', confirmLabel: 'Discard changes', cancelLabel: 'Keep editing', danger: true }))) return;
+    if (dirty() && !(await askDiscard())) return;
+    leaving = true;
     app.leave(target);
   }
 
@@ -369,5 +375,16 @@ export function taskEditor({ mode, id, app }) {
   name.control.addEventListener('input', () => { if (taskId) setTitle(); });
   load();
 
-  return { element, stop() { stopWatch(); help.stop(); } };
+  return {
+    element,
+    stop() { stopWatch(); help.stop(); },
+    /** Asks before the page leaves a form with unsaved changes; true: leave. */
+    async mayLeave() {
+      if (leaving || !dirty()) return true;
+      leaving = await askDiscard();
+      return leaving;
+    },
+    /** The task is gone (deleted): leave without asking. */
+    forget() { leaving = true; },
+  };
 }
