@@ -15,6 +15,8 @@ extern const embedded_file embedded_swagger_ui[];
 extern const std::size_t embedded_swagger_ui_count;
 extern const embedded_file embedded_dashboard[];
 extern const std::size_t embedded_dashboard_count;
+extern const embedded_file embedded_dashboard_vendor[];
+extern const std::size_t embedded_dashboard_vendor_count;
 }  // namespace taskhook
 
 namespace taskhook::http {
@@ -91,9 +93,11 @@ void dashboard_index(api&, const request_context&, const Rest::Request& req, rep
 }
 
 void dashboard_file(api&, const request_context&, const Rest::Request& req, reply& rw) {
-  serve_file(req, rw,
-             find_file(embedded_dashboard, embedded_dashboard_count,
-                       req.param(":file").as<std::string>()));
+  auto name = req.param(":file").as<std::string>();
+  const auto* f = find_file(embedded_dashboard, embedded_dashboard_count, name);
+  // The npm scripts the dashboard uses (assets.cmake) sit beside its own files.
+  if (f == nullptr) f = find_file(embedded_dashboard_vendor, embedded_dashboard_vendor_count, name);
+  serve_file(req, rw, f);
 }
 
 }  // namespace taskhook::http

@@ -17,92 +17,23 @@
 // "N passed, M failed"; exits 0 when all passed, 1 when one failed, 2 when
 // it could not start.
 
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  BASE, KEY, SHOTS, repo, check, assert, until, sleep, api, requireService, launch, quiet, finish, fail,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const BASE = (process.env.TASKHOOK_URL || '').replace(/\/+$/, '');
-const KEY = process.env.TASKHOOK_API_KEY || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.TASKHOOK_SCREENSHOT_DIR || path.join(repo, 'docs', 'screenshots');
 const KEEP = process.env.TASKHOOK_KEEP_TASKS === '1';
 const WRONG_KEY = 'not-the-key-0000000000000000';
 const TOKEN = 'abcdefTOKEN_-xyz';
 const WEBHOOK = `https://discord.com/api/webhooks/123456789012345678/${TOKEN}`;
 
-function cannotStart(msg) {
-  console.log(`cannot start: ${msg}`);
-  process.exit(2);
-}
-
-if (!BASE || !KEY) cannotStart('set TASKHOOK_URL (the service root) and TASKHOOK_API_KEY (the admin key)');
-if (!fs.existsSync(CHROMIUM)) cannotStart(`no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)`);
-let chromium;
-try {
-  ({ chromium } = createRequire(path.join(repo, 'web', 'package.json'))('playwright-core'));
-} catch {
-  cannotStart('playwright-core is not installed in web/node_modules (run scripts/web)');
-}
-
-// -- reporting -------------------------------------------------------------------
-let passed = 0;
-let failed = 0;
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-}
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`ok   ${name}${note ? ` (${note})` : ''}`);
-    return true;
-  } catch (e) {
-    failed++;
-    const msg = String((e && e.message) || e).split('\n').find((l) => l.trim()) || 'failed';
-    console.log(`FAIL ${name}: ${msg.trim()}`);
-    return false;
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, timeoutMs = 15000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await sleep(everyMs);
-  }
-}
-
 // A global limit, so a hung browser cannot hang ctest.
-setTimeout(() => { console.log('FAIL the test did not finish within 240 s'); failed++; finish(); }, 240e3).unref();
+setTimeout(() => { fail('the test did not finish within 240 s'); finish(); }, 240e3).unref();
 
-// -- the API ---------------------------------------------------------------------
-async function api(method, p, { body, key = KEY } = {}) {
-  const headers = { 'X-API-Key': key };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(BASE + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, body: json, text };
-}
-
-try {
-  const health = await fetch(`${BASE}/health`);
-  if (!health.ok) cannotStart(`GET ${BASE}/health answered ${health.status}`);
-} catch (e) {
-  cannotStart(`cannot reach ${BASE}/health: ${e.message}`);
-}
-{
-  const r = await api('GET', '/api/dashboard/stats');
-  if (r.status !== 200) cannotStart(`GET /api/dashboard/stats with TASKHOOK_API_KEY answered ${r.status}`);
-}
+await requireService();
+// Chromium first: if it cannot start, no tasks are left behind.
+const browser = await launch();
 
 const tag = Date.now().toString(36).slice(-4);
 const created = {};
@@ -138,19 +69,6 @@ await check('API: the per-second task delivers (fake receiver)', async () => {
 });
 
 // -- the browser -----------------------------------------------------------------
-let browser;
-try {
-  // launch() gives every run a fresh, temporary user-data dir of its own.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-} catch (e) {
-  await cleanup();
-  cannotStart(`Chromium did not start: ${String(e.message).split('\n')[0]}`);
-}
-
 const BASE_PATH = new URL(BASE).pathname.replace(/\/+$/, '');
 const leaks = [];
 const keyless = [];
@@ -182,18 +100,6 @@ async function login(page, key, { remember = false } = {}) {
   await page.click('#login-submit');
 }
 const row = (page, id) => page.locator(`#tasks-table tr[data-task-id="${id}"]`);
-async function quiet(page) {
-  // Toasts, hover and focus are transient; keep them out of the screenshots,
-  // and start at the top (a full-page shot of a scrolled page moves the sticky bar).
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => {
-    for (const t of document.querySelectorAll('.toast')) t.remove();
-    document.activeElement?.blur?.();
-    window.scrollTo(0, 0);
-  });
-  await sleep(150);
-}
-
 const shots = [];
 fs.mkdirSync(SHOTS, { recursive: true });
 
@@ -548,8 +454,7 @@ try {
     assert(pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
   });
 } catch (e) {
-  failed++;
-  console.log(`FAIL the test stopped: ${String(e.message).split('\n')[0]}`);
+  fail(`the test stopped: ${String(e.message).split('\n')[0]}`);
 } finally {
   await browser.close().catch(() => {});
   await cleanup();

@@ -104,16 +104,20 @@ function queryString(query) {
 
 /**
  * Calls the API. Resolves with the parsed body (null for 204); rejects with an
- * ApiError carrying the API's error code and message. A 401 also calls the
+ * ApiError carrying the API's error code, message and details (the fields a
+ * 400 names). `body`, when given, is sent as JSON. A 401 also calls the
  * unauthorized handler (back to the login), a 429 the rate-limit handler.
  */
-export async function api(method, path, { query, signal, quiet401 = false } = {}) {
+export async function api(method, path, { query, body, signal, quiet401 = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (apiKey) headers['X-API-Key'] = apiKey;
+  // Routes without a body get no body and no Content-Type (API.md).
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
     res = await fetch(root + path + queryString(query), {
       method, headers, signal, cache: 'no-store', credentials: 'same-origin', referrerPolicy: 'no-referrer',
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
     if (e && e.name === 'AbortError') throw e;
@@ -122,12 +126,12 @@ export async function api(method, path, { query, signal, quiet401 = false } = {}
   const date = res.headers.get('Date');
   if (date) clock.noteDate(Date.parse(date) + 500);
   if (res.status === 204) return null;
-  let body = null;
+  let answer = null;
   const text = await res.text();
-  if (text) { try { body = JSON.parse(text); } catch { body = null; } }
-  if (res.ok) return body;
+  if (text) { try { answer = JSON.parse(text); } catch { answer = null; } }
+  if (res.ok) return answer;
 
-  const err = body && body.error ? body.error : {};
+  const err = answer && answer.error ? answer.error : {};
   const retryAfter = Number(res.headers.get('Retry-After')) || null;
   const fallback = res.status === 401 ? 'The API key was not accepted.' : `${res.status} ${res.statusText}`.trim();
   const error = new ApiError(res.status, err.code || 'http_' + res.status, err.message || fallback, err.details, retryAfter);
@@ -138,3 +142,6 @@ export async function api(method, path, { query, signal, quiet401 = false } = {}
 
 export const get = (path, query, opts) => api('GET', path, { ...opts, query });
 export const post = (path, opts) => api('POST', path, opts);
+export const postJson = (path, body) => api('POST', path, { body });
+export const patchJson = (path, body) => api('PATCH', path, { body });
+export const del = (path) => api('DELETE', path);

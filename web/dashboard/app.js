@@ -1,10 +1,13 @@
-// The taskhook operator dashboard: login, overview (#/) and task page
-// (#/tasks/<id>). Polls every 5 s while the tab is visible.
+// The taskhook operator dashboard: login, overview (#/), task page
+// (#/tasks/<id>) and the task form (#/tasks/new, #/tasks/<id>/edit,
+// #/tasks/new?from=<id>). Polls every 5 s while the tab is visible.
 
-import { auth, get, post, clock, ApiError } from './api.js';
+import { auth, get, post, del, clock, ApiError } from './api.js';
 import { LogStream } from './stream.js';
 import { deliveriesChart, latenessChart, OUTCOME_LABELS } from './charts.js';
 import { clusterBody } from './cluster.js';
+import { taskEditor } from './editor.js';
+import { confirmDialog } from './confirm_dialog.js';
 import {
   h, s, $, $all, replace, debounce, fmtInt, fmtPct, fmtMs, fmtRel, fmtAbs, relTime, parseTime, isUuid,
 } from './util.js';
@@ -48,6 +51,7 @@ resetState();
 
 let ui = {};            // elements of the current view
 let route = { name: 'none' };
+let editor = null;      // the task form, while it is the view
 let overviewScroll = 0;
 
 // -- small building blocks -------------------------------------------------------
@@ -59,6 +63,10 @@ const ICONS = {
   logout: 'M15 4h3.5A1.5 1.5 0 0 1 20 5.5v13a1.5 1.5 0 0 1-1.5 1.5H15M10 16l4-4-4-4M14 12H4',
   search: 'M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM20 20l-4.7-4.7',
   x: 'M6 6l12 12M18 6 6 18',
+  plus: 'M12 5v14M5 12h14',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4',
+  copy: 'M9 9h10v10H9zM5 15V5h10',
+  trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
 };
 function icon(name, cls = 'icon') {
   const filled = name === 'pause' || name === 'play' || name === 'bolt';
@@ -109,7 +117,7 @@ function pager(meta, onPage, what) {
   return h('nav', { class: 'pager', 'aria-label': `${what} pages` },
     h('span', { class: 'pager-info' }, total ? `${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(total)}` : `No ${what}`),
     h('div', { class: 'pager-buttons' },
-      h('button', { type: 'button', class: 'btn ghost small', disabled: page <= 1, onclick: () => onPage(page - 1), 'aria-label': 'Previous page' }, '‹ Prev'),
+      h('button', { type: 'button', class: 'btn ghost small', disabled: page <= 1, onclick: () => onPage(page - 1), 'aria-label': 'Previous page' }, '‹ Previous'),
       h('span', { class: 'pager-page', 'aria-live': 'polite' }, `Page ${fmtInt(page)} of ${fmtInt(Math.max(1, totalPages))}`),
       h('button', { type: 'button', class: 'btn ghost small', disabled: page >= totalPages, onclick: () => onPage(page + 1), 'aria-label': 'Next page' }, 'Next ›')));
 }
@@ -134,6 +142,7 @@ function toastError(what, e) {
 // -- login -----------------------------------------------------------------------
 function showLogin(message, kind = 'error') {
   stopPolling();
+  if (editor) { editor.stop(); editor = null; }
   stream.reset();
   resetState();
   ui = {};
@@ -211,11 +220,12 @@ function startApp(stats) {
 function renderHeader() {
   const head = $('#topbar');
   replace(head,
-    h('a', { class: 'brand', href: '#/', 'aria-label': 'taskhook dashboard, overview' },
+    h('a', { class: 'brand', href: '#/' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, s('svg', { viewBox: '0 0 32 32' },
         s('path', { d: 'M9 8h14M16 8v10a5 5 0 1 0 5 5', class: 'mark-stroke' }))),
       h('span', { class: 'brand-name' }, 'taskhook'),
-      h('span', { class: 'brand-sub' }, 'operator dashboard')),
+      h('span', { class: 'brand-sub' }, 'operator dashboard'),
+      h('span', { class: 'sr-only' }, ', overview')),
     h('div', { class: 'topbar-right' },
       ui.conn = h('div', { class: 'conn', role: 'status', 'aria-live': 'polite' }),
       ui.keyKind = h('span', { class: 'key-kind', hidden: true }, 'admin key'),
@@ -252,6 +262,12 @@ function parseRoute() {
   const raw = location.hash.replace(/^#/, '');
   const [path, qs] = raw.split('?');
   const params = new URLSearchParams(qs || '');
+  if (/^\/tasks\/new\/?$/.test(path || '')) {
+    const from = params.get('from');
+    return from && isUuid(from) ? { name: 'editor', mode: 'duplicate', id: from.toLowerCase(), params } : { name: 'editor', mode: 'new', params };
+  }
+  const e = /^\/tasks\/([^/]+)\/edit\/?$/.exec(path || '');
+  if (e && isUuid(e[1])) return { name: 'editor', mode: 'edit', id: e[1].toLowerCase(), params };
   const m = /^\/tasks\/([^/]+)\/?$/.exec(path || '');
   if (m && isUuid(m[1])) return { name: 'task', id: m[1].toLowerCase(), params };
   return { name: 'overview', params };
@@ -263,8 +279,16 @@ function renderRoute(initial = false) {
   const same = route.name === next.name && route.id === next.id;
   route = next;
   ui.charts = null;
+  if (editor) { editor.stop(); editor = null; }
   const view = $('#view');
-  if (next.name === 'task') {
+  if (next.name === 'editor') {
+    ui = { conn: ui.conn, keyKind: ui.keyKind };
+    editor = taskEditor({ mode: next.mode, id: next.id, app: editorApp });
+    replace(view, editor.element);
+    window.scrollTo(0, 0);
+    refreshNow();
+    return; // the form puts the focus on its first field
+  } else if (next.name === 'task') {
     if (!state.task || state.task.id !== next.id) {
       state.task = { id: next.id, data: null, missing: false, logs: null, logsQuery: { status: '', page: 1 }, preview: null, seq: 0 };
     }
@@ -291,7 +315,27 @@ function renderRoute(initial = false) {
   refreshNow();
 }
 
-window.addEventListener('hashchange', () => { if (auth.key && !$('#shell').hidden) renderRoute(); });
+window.addEventListener('hashchange', async (ev) => {
+  if (!auth.key || $('#shell').hidden) return;
+  if (editor && !(await editorMayLeave(ev))) return;
+  renderRoute();
+});
+
+// A link away from a form with unsaved changes asks first; "Keep editing" puts
+// the address back without drawing the form again.
+let askingToLeave = false;
+async function editorMayLeave(ev) {
+  if (askingToLeave) return false;
+  const to = location.href;
+  const form = editor;
+  history.replaceState(null, '', ev.oldURL);
+  askingToLeave = true;
+  const ok = await form.mayLeave();
+  askingToLeave = false;
+  if (!ok || editor !== form) return false;
+  history.replaceState(null, '', to);
+  return true;
+}
 
 function setOverviewQuery(patchQ) {
   Object.assign(state.tasksQuery, patchQ);
@@ -539,6 +583,52 @@ async function runTask(task) {
   }
 }
 
+function manageButtons(task) {
+  return [
+    h('button', { type: 'button', class: 'btn secondary', dataset: { action: 'edit' }, 'aria-label': `Edit ${task.name}`, onclick: () => { location.hash = `#/tasks/${task.id}/edit`; } }, icon('edit'), h('span', null, 'Edit')),
+    h('button', { type: 'button', class: 'btn secondary', dataset: { action: 'duplicate' }, 'aria-label': `Duplicate ${task.name}`, onclick: () => { location.hash = `#/tasks/new?from=${task.id}`; } }, icon('copy'), h('span', null, 'Duplicate')),
+    h('button', { type: 'button', class: 'btn secondary danger', dataset: { action: 'delete' }, 'aria-label': `Delete ${task.name}`, onclick: () => deleteTask(task) }, icon('trash'), h('span', null, 'Delete')),
+  ];
+}
+
+async function deleteTask(task) {
+  const ok = await confirmDialog({
+    title: `Delete “${task.name}”?`,
+    body: 'It stops firing at once and leaves the task list. This cannot be undone here.',
+    confirmLabel: 'Delete task', danger: true,
+  });
+  if (!ok) return;
+  try {
+    await del(`/api/tasks/${task.id}`);
+    if (editor) editor.forget();
+    state.names.set(task.id, null);
+    state.tasksPage = null;
+    toast(`Deleted “${task.name}”`);
+    loadStats().then(renderCards, () => {});
+    location.hash = '#/';
+  } catch (e) {
+    toastError(`Could not delete “${task.name}”`, e);
+  }
+}
+
+// What the task form asks of the page around it.
+const editorApp = {
+  toast,
+  toastError,
+  onDelete: deleteTask,
+  leave(hash) { location.hash = hash; },
+  onSaved(t, { created, stay }) {
+    applyTask(t);
+    state.tasksPage = null;
+    if (state.task && state.task.id === t.id) state.task.preview = null;
+    if (stay) return;
+    toast(created ? `Created “${t.name}”` : `Saved “${t.name}”`, {
+      detail: t.status === 'ACTIVE' && t.nextRunAt ? `Next run ${fmtRel(parseTime(t.nextRunAt), clock.now())}.` : 'It does not fire until it is resumed.',
+    });
+    location.hash = `#/tasks/${t.id}`;
+  },
+};
+
 function applyTask(t) {
   state.names.set(t.id, t.name);
   if (state.tasksPage) {
@@ -562,7 +652,7 @@ function actionButtons(task, cls = 'small') {
     type: 'button', class: `btn ${cls} secondary`, dataset: { action: 'run' },
     'aria-busy': rb ? 'true' : undefined, 'aria-disabled': rb ? 'true' : undefined, disabled: !active,
     title: active ? 'Fire once now, outside the schedule' : 'Only an active task can run; resume it first',
-    'aria-label': `Run ${task.name} now`,
+    'aria-label': `Run now: ${task.name}`,
     onclick: () => runTask(task),
   }, rb ? spinner() : icon('bolt'), h('span', null, rb ? 'Starting…' : 'Run now'));
   return [toggle, run];
@@ -612,7 +702,8 @@ function overviewView() {
         id: 'tasks', title: h('span', null, 'Tasks ', ui.tasksCount), cls: 'tasks-panel wide',
         tools: h('div', { class: 'toolbar' },
           h('div', { class: 'search' }, h('label', { for: 'task-search', class: 'sr-only' }, 'Search tasks by name'), icon('search', 'icon search-icon'), search),
-          ui.statusFilter),
+          ui.statusFilter,
+          h('button', { type: 'button', class: 'btn primary', id: 'new-task', onclick: () => { location.hash = '#/tasks/new'; } }, icon('plus'), 'New task')),
         body: [
           h('div', { class: 'table-wrap' }, h('table', { class: 'table tasks', id: 'tasks-table' },
             h('thead', null, h('tr', null,
@@ -743,7 +834,7 @@ function renderTasks() {
   if (!page.data.length) {
     replace(ui.tasksEmpty, q.search || q.status
       ? [h('strong', null, 'No tasks match.'), ' ', h('button', { type: 'button', class: 'linkish', onclick: () => { $('#task-search').value = ''; $('#task-status-all').checked = true; setOverviewQuery({ search: '', status: '', page: 1 }); } }, 'Clear the filters')]
-      : [h('strong', null, 'No tasks yet.'), ' Create one with ', h('code', null, 'POST /api/tasks'), ' (see the API docs).']);
+      : [h('strong', null, 'No tasks yet.'), ' Create one with ', h('a', { href: '#/tasks/new' }, 'New task'), ', or with ', h('code', null, 'POST /api/tasks'), ' (see the API docs).']);
   }
   const seen = new Set();
   const rows = page.data.map((t) => { seen.add(t.id); return taskRow(t); });
@@ -977,7 +1068,7 @@ function renderTask() {
       const hadFocus = ui.taskHead.contains(document.activeElement) ? document.activeElement.dataset.action || 'title' : null;
       patch(ui.taskHead, bsig, () => [
         h('div', { class: 'task-title' }, h('h1', { id: 'page-title', tabindex: '-1' }, t.name), badge(t.status)),
-        h('div', { class: 'actions' }, actionButtons(t, '')),
+        h('div', { class: 'actions' }, actionButtons(t, ''), manageButtons(t)),
       ]);
       if (hadFocus) (ui.taskHead.querySelector(`[data-action="${hadFocus}"]`) || $('#page-title')).focus({ preventScroll: true });
     }
@@ -1002,7 +1093,9 @@ function detailsList(t) {
       row('Task id', h('code', { class: 'mono' }, t.id)),
       row('Created', h('span', { title: t.createdAt }, fmtAbs(parseTime(t.createdAt)))),
       row('Updated', h('span', { title: t.updatedAt }, fmtAbs(parseTime(t.updatedAt))))),
-    h('details', { class: 'payload', open: true }, h('summary', null, 'Payload'), h('pre', null, JSON.stringify(t.payload, null, 2))),
+    h('details', { class: 'payload', open: true }, h('summary', null, 'Payload'),
+      // Focusable: a keyboard user can scroll a long payload.
+      h('pre', { tabindex: '0' }, JSON.stringify(t.payload, null, 2))),
   ];
 }
 
