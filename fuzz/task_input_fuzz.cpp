@@ -11,6 +11,12 @@
 //   and webhook URL parse again; maxRetry is 0-10;
 // - an accepted payload is the body's own `payload` member (the same JSON value,
 //   whitespace removed), and passes the Discord rules again on its own;
+// - an accepted payload compiles as a template (API.md, Templates); rendered with
+//   the longest values (a 200-character name full of quotes, backslashes and
+//   control characters, attempt 10, the first and the last instant of years
+//   0001-9999) it is a JSON object, and, unless it wrote a literal `{{`, it passes
+//   the Discord rules again: no send outgrows a limit the API accepted;
+// - an accepted threadId is a Discord id (or null);
 // - a create body with no errors has every field, with the defaults filled in.
 
 #include <simdjson.h>
@@ -23,6 +29,8 @@
 #include <string_view>
 
 #include "core/cron.hpp"
+#include "core/payload_template.hpp"
+#include "core/snowflake.hpp"
 #include "core/task_input.hpp"
 #include "core/utf8.hpp"
 #include "core/webhook_url.hpp"
@@ -66,6 +74,45 @@ std::string original_payload(std::string_view body) {
   return simdjson::to_string(payload);
 }
 
+/// The longest name API.md allows, made of what a renderer must escape.
+std::string longest_name() {
+  std::string name;
+  const char* units[] = {"\"", "\\", "\n", "\x01", "\x1f", "\xF0\x9F\x98\x80", "a"};
+  for (int i = 0; i < 200; ++i) name += units[i % 7];
+  return name;
+}
+
+/// The payload rendered with the longest values must still be a payload the
+/// API would accept.
+void check_template(const std::string& payload, std::string_view body) {
+  const auto compiled = taskhook::compile_payload_template(payload);
+  if (!compiled.errors.empty())
+    fail("an accepted payload does not compile as a template", body,
+         compiled.errors.front().field + ": " + compiled.errors.front().message);
+  if (!compiled.compiled.has_placeholders()) return;  // sent as stored
+  static const std::string name = longest_name();
+  for (const char* when : {"0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"}) {
+    taskhook::template_values values;
+    values.scheduled_for = *taskhook::parse_iso8601(when);
+    values.task_name = name;
+    values.task_id = *taskhook::uuid::parse("ffffffff-ffff-4fff-bfff-ffffffffffff");
+    values.attempt = 10;
+    values.trigger = taskhook::run_trigger::schedule;
+    std::string rendered;
+    taskhook::render(compiled.compiled, values, rendered);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(rendered.data(), rendered.size()).get(doc) != simdjson::SUCCESS ||
+        !doc.is_object())
+      fail("a rendered payload is not a JSON object", body, rendered);
+    // `{{{{` writes `{{`, which the rules would read as a placeholder again.
+    if (payload.find("{{{{") != std::string::npos) continue;
+    if (auto again = taskhook::validate_payload(rendered); !again.empty())
+      fail("a rendered payload breaks the rules its template passed", body,
+           again.front().field + ": " + again.front().message);
+  }
+}
+
 void check_accepted(const taskhook::task_input& in, std::string_view body) {
   if (in.name) {
     const auto n = taskhook::utf8_length(*in.name);
@@ -90,7 +137,10 @@ void check_accepted(const taskhook::task_input& in, std::string_view body) {
     if (auto again = taskhook::validate_payload(*in.payload); !again.empty())
       fail("the stored payload fails the rules it passed", body,
            again.front().field + ": " + again.front().message);
+    check_template(*in.payload, body);
   }
+  if (in.thread_id && *in.thread_id && !taskhook::is_snowflake(**in.thread_id))
+    fail("an accepted threadId is not a Discord id", body, **in.thread_id);
 }
 
 }  // namespace

@@ -96,7 +96,8 @@ void send_attempt(task_ptr self, std::optional<instant> not_before) {
   req.correlation = (std::uint64_t{s.run_seq} << 8) | static_cast<std::uint64_t>(run.attempt);
   req.url = s.url();
   req.rate_key = s.rate_key();
-  req.body = shared_text(s.def, s.def->payload());  // shares the definition's copy
+  // The stored payload, shared; or, when it holds placeholders, this attempt's own.
+  req.body = attempt_body(s.def, run.scheduled_for, run.attempt, run.trigger);
   req.not_before = not_before;
   req.ticket = run.held_ticket;
   req.identity = delivery_identity{s.def->id, run.scheduled_for, run.attempt, run.trigger};

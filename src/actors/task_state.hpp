@@ -73,12 +73,15 @@ struct task_state {
     return rt->leases == nullptr ||
            rt->leases->holds(def->partition, def->epoch, rt->clock->monotonic_now());
   }
-  /// DISCORD_API_BASE + the webhook's path + `?wait=true`.
+  /// DISCORD_API_BASE + the webhook's path + `?wait=true`, and
+  /// `&thread_id=<id>` for a task that posts into a thread.
   std::string url() const {
     const std::string_view path = def->path();
+    const std::string_view thread = def->thread_id();
     std::string out;
-    out.reserve(rt->discord_api_base.size() + path.size() + 10);
+    out.reserve(rt->discord_api_base.size() + path.size() + 21 + thread.size());
     out.append(rt->discord_api_base).append(path).append("?wait=true");
+    if (!thread.empty()) out.append("&thread_id=").append(thread);
     return out;
   }
   instant now() const { return rt->clock->now(); }

@@ -216,13 +216,17 @@ supervisor_type::behavior_type supervisor(sup_ptr self, std::shared_ptr<const ta
           if (!held) return true;  // another node's task
           epoch = *held;
         }
-        auto def = compile_task(task);
+        std::string template_problem;
+        auto def = compile_task(task, &template_problem);
         if (!def) {
           // Never runs: FAILED with the reason, as a task that fails for good.
           if (s.log) s.log->error("task={} failed: {}", task.id.str(), def.error_message());
           mark_failed(self, task.id, task.revision, def.error_message());
           return true;
         }
+        if (!template_problem.empty() && s.log)
+          s.log->warn("task={} payload is not a valid template: {}", task.id.str(),
+                      template_problem);
         def->epoch = static_cast<std::int32_t>(epoch);
         auto& e = s.tasks[task.id];
         e.partition = static_cast<std::uint8_t>(def->partition);

@@ -13,6 +13,8 @@ namespace {
 constexpr std::string_view nul_message =
     "contains a NUL character (\\u0000), which cannot be stored";
 
+}  // namespace
+
 bool is_http_url(std::string_view s) {
   auto starts_with_nocase = [&](std::string_view prefix) {
     if (s.size() < prefix.size()) return false;
@@ -36,8 +38,6 @@ bool is_http_url(std::string_view s) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
   return true;
 }
-
-}  // namespace
 
 std::string child(const std::string& path, std::string_view key) {
   std::string out = path;

@@ -63,6 +63,10 @@ void bool_at(element e, const std::string& path, error_sink& out);
 /// An http or https URL with a host.
 void url_at(element e, const std::string& path, error_sink& out);
 
+/// The test url_at applies: `http://` or `https://` (any case), a host, no
+/// spaces or control characters.
+bool is_http_url(std::string_view s);
+
 /// An ISO-8601 timestamp.
 void timestamp_at(element e, const std::string& path, error_sink& out);
 

@@ -321,13 +321,35 @@ std::optional<std::size_t> compiled_template::longest_length_at(std::string_view
   return std::nullopt;
 }
 
-expected<std::size_t> longest_expansion(std::string_view text) {
-  std::size_t longest = 0;
+bool placeholder_url_safe(placeholder p) { return p != placeholder::task_name; }
+
+bool compiled_template::uses(placeholder p) const {
+  for (const part& each : parts_)
+    if (each.has_slot && each.slot == p) return true;
+  return false;
+}
+
+expected<template_text_facts> inspect_template_text(std::string_view text) {
+  template_text_facts facts;
+  if (text.find("{{") == std::string_view::npos) {  // the common case: plain text
+    facts.longest_chars = utf8_length(text);
+    return facts;
+  }
+  facts.templated = true;
   const std::optional<std::string> problem = split_template_text(
-      text, [&](std::string_view literal) { longest += utf8_length(literal); },
-      [&](placeholder p) { longest += placeholder_longest(p); });
+      text, [&](std::string_view literal) { facts.longest_chars += utf8_length(literal); },
+      [&](placeholder p) {
+        facts.longest_chars += placeholder_longest(p);
+        facts.used |= static_cast<std::uint8_t>(1U << static_cast<unsigned>(p));
+      });
   if (problem) return error{*problem};
-  return longest;
+  return facts;
+}
+
+expected<std::size_t> longest_expansion(std::string_view text) {
+  auto facts = inspect_template_text(text);
+  if (!facts) return facts.get_error();
+  return facts->longest_chars;
 }
 
 std::optional<placeholder> sole_placeholder(std::string_view text) {

@@ -49,6 +49,11 @@ std::string_view placeholder_name(placeholder p);
 /// name limit), task.id 36, attempt 2 (maxRetry is at most 10), trigger 8.
 std::size_t placeholder_longest(placeholder p);
 
+/// True when the placeholder's text never needs escaping in a URL (digits,
+/// letters, `-`, `:`, `.`): every one but `{{task.name}}`, which may hold
+/// spaces and any other character. URL fields take only these.
+bool placeholder_url_safe(placeholder p);
+
 /// What one send fills in. Plain values, formatted by render, so that the ISO
 /// text and the unix seconds always come from the same instant.
 struct template_values {
@@ -87,6 +92,10 @@ class compiled_template {
 
   /// Bytes of literal text kept (the payload minus its placeholders, re-escaped).
   std::size_t literal_bytes() const { return literals_.size(); }
+
+  /// True when some slot writes `p` (a sender keeps the task name only when
+  /// `{{task.name}}` is used).
+  bool uses(placeholder p) const;
 
  private:
   friend struct template_compiler;
@@ -128,6 +137,22 @@ void render(const compiled_template& t, const template_values& values, std::stri
 /// placeholders are filled in, or why it is not a valid template (message only;
 /// the caller knows the path). For a validator walking the payload itself.
 expected<std::size_t> longest_expansion(std::string_view text);
+
+/// What one decoded string is as a template, for a validator walking the
+/// payload itself.
+struct template_text_facts {
+  std::size_t longest_chars = 0;  ///< code points after the longest expansion
+  /// Bit `1 << placeholder` for each placeholder the string holds.
+  std::uint8_t used = 0;
+  /// A placeholder or `{{{{`: the string is not sent as written.
+  bool templated = false;
+
+  bool uses(placeholder p) const { return (used >> static_cast<unsigned>(p)) & 1U; }
+};
+
+/// The facts of one decoded string, or why it is not a valid template (message
+/// only; the caller knows the path).
+expected<template_text_facts> inspect_template_text(std::string_view text);
 
 /// The placeholder when `text` is exactly one placeholder and nothing else (an
 /// embed `timestamp` may be exactly `{{scheduledFor}}`).

@@ -49,6 +49,9 @@ struct task_record {
   std::string timezone = "UTC";
   std::string webhook_url;  ///< secret: never log or return it unmasked
   std::shared_ptr<const std::string> payload;  ///< JSON text, shared, never copied
+  /// `threadId`: the thread of the webhook's channel the sends post into
+  /// (`?thread_id=`), a snowflake; none: the channel itself.
+  std::optional<std::string> thread_id;
   int max_retry = 3;
   task_status status = task_status::active;
   std::optional<std::string> status_reason;

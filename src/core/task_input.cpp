@@ -9,6 +9,7 @@
 #include "core/discord_payload_rules.hpp"
 #include "core/json_checks.hpp"
 #include "core/quote.hpp"
+#include "core/snowflake.hpp"
 #include "core/utf8.hpp"
 #include "core/webhook_url.hpp"
 #include "core/zone.hpp"
@@ -131,6 +132,20 @@ void status_at(element e, task_input& in, error_sink& out) {
     out.add("status", "expected ACTIVE or INACTIVE");
 }
 
+/// `threadId`: the Discord thread the sends post into, or null for none.
+void thread_id_at(element e, task_input& in, error_sink& out) {
+  if (e.is_null()) {
+    in.thread_id = std::optional<std::string>{};
+    return;
+  }
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS || !is_snowflake(s)) {
+    out.add("threadId", "expected " + std::string(snowflake_expected) + ", or null");
+    return;
+  }
+  in.thread_id = std::optional<std::string>{std::string(s)};
+}
+
 }  // namespace
 
 std::string first_error_message(const std::vector<field_error>& errors) {
@@ -192,6 +207,8 @@ task_input_result parse_task_input(std::string_view body, input_mode mode) {
     } else if (key == "status") {
       has_status = true;
       status_at(value, in, out);
+    } else if (key == "threadId") {
+      thread_id_at(value, in, out);
     }
     ++index;
   }

@@ -32,6 +32,9 @@ struct task_input {
   std::optional<std::string> payload;
   std::optional<int> max_retry;
   std::optional<task_status> status;
+  /// `threadId` when the body has it: a snowflake, or an empty inner value for
+  /// `null` (post into the channel itself again).
+  std::optional<std::optional<std::string>> thread_id;
   /// `schedule`, compiled by the check that accepted it (parsed once per change).
   std::optional<cron::schedule> compiled_schedule;
 };

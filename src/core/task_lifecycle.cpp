@@ -37,6 +37,7 @@ task_record new_task(const task_input& in, const uuid& id, const uuid& tenant, i
   t.timezone = in.timezone.value_or(std::string(task_defaults::timezone));
   t.webhook_url = in.webhook_url.value_or("");
   t.payload = std::make_shared<const std::string>(in.payload.value_or("{}"));
+  t.thread_id = in.thread_id.value_or(std::nullopt);
   t.max_retry = in.max_retry.value_or(task_defaults::max_retry);
   t.status = in.status.value_or(task_defaults::status);
   t.compiled_schedule = in.compiled_schedule;
@@ -58,6 +59,7 @@ void apply_patch(task_record& t, const task_input& in, instant now) {
   }
   if (in.webhook_url) t.webhook_url = *in.webhook_url;
   if (in.payload) t.payload = std::make_shared<const std::string>(*in.payload);
+  if (in.thread_id) t.thread_id = *in.thread_id;  // null clears it
   if (in.max_retry) t.max_retry = *in.max_retry;
   if (in.status && *in.status != t.status) {
     t.status = *in.status;

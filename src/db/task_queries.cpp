@@ -24,8 +24,8 @@ task_record with_compiled_schedule(task_record stored, const task_record& change
 
 constexpr const char* insert_task_sql = R"sql(
 INSERT INTO tasks (id, tenant_id, name, schedule, timezone, webhook_url, payload, max_retry,
-                   status, next_run_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+                   status, next_run_at, thread_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
 RETURNING {cols})sql";
 
 // -- change: lock the row, apply a rule, write it back ----------------------------
@@ -38,7 +38,7 @@ constexpr const char* lock_task_sql =
 constexpr const char* update_task_sql = R"sql(
 UPDATE tasks SET name = $3, schedule = $4, timezone = $5, webhook_url = $6,
   payload = $7::jsonb, max_retry = $8, status = $9, status_reason = $10,
-  next_run_at = $11, revision = revision + 1, updated_at = now(),
+  next_run_at = $11, thread_id = $12, revision = revision + 1, updated_at = now(),
   retry_at = NULL, retry_count = NULL, retry_scheduled_for = NULL, retry_trigger = NULL
 WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL
 RETURNING {cols})sql";
@@ -66,7 +66,7 @@ expected<std::optional<task_record>> change_task(session& s, const uuid& tenant,
   auto updated = s.exec(update_sql, {id.str(), tenant.str(), t.name, t.schedule, t.timezone,
                                      t.webhook_url, *t.payload, std::to_string(t.max_retry),
                                      std::string(to_string(t.status)), t.status_reason,
-                                     iso_param(t.next_run_at)});
+                                     iso_param(t.next_run_at), t.thread_id});
   if (!updated) {
     rollback();
     return updated.get_error();
@@ -147,7 +147,8 @@ expected<task_record> insert_task(session& s, task_record t, instant now) {
   if (!t.next_run_at) t.next_run_at = lifecycle::first_fire(t, now);
   auto r = s.exec(sql, {t.id.str(), t.tenant_id.str(), t.name, t.schedule, t.timezone,
                         t.webhook_url, *t.payload, std::to_string(t.max_retry),
-                        std::string(to_string(t.status)), iso_param(t.next_run_at)});
+                        std::string(to_string(t.status)), iso_param(t.next_run_at),
+                        t.thread_id});
   if (!r) return r.get_error();
   return with_compiled_schedule(task_from_row(*r, 0), t);
 }

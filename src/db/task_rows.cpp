@@ -14,7 +14,7 @@ const char* const task_columns =
     "(extract(epoch FROM created_at) * 1000)::bigint, "
     "(extract(epoch FROM updated_at) * 1000)::bigint, "
     "(extract(epoch FROM retry_at) * 1000)::bigint, retry_count, "
-    "(extract(epoch FROM retry_scheduled_for) * 1000)::bigint, retry_trigger, partition";
+    "(extract(epoch FROM retry_scheduled_for) * 1000)::bigint, retry_trigger, partition, thread_id";
 
 task_record task_from_row(const result& r, int row) {
   task_record t;
@@ -42,6 +42,7 @@ task_record task_from_row(const result& r, int row) {
     t.retry = o;
   }
   t.partition = static_cast<std::int16_t>(parse_int(r.get(row, 19)));
+  if (!r.is_null(row, 20)) t.thread_id = std::string(r.get(row, 20));
   return t;
 }
 

@@ -57,6 +57,12 @@ void append_task(std::string& out, const task_record& t) {
   key(out, "payload");
   out += t.payload ? *t.payload : std::string("{}");
   out.push_back(',');
+  key(out, "threadId");
+  if (t.thread_id)
+    append_json_string(out, *t.thread_id);
+  else
+    out += "null";
+  out.push_back(',');
   num(out, "maxRetry", t.max_retry);
   str(out, "status", to_string(t.status));
   if (t.status_reason) str(out, "statusReason", *t.status_reason);

@@ -111,6 +111,36 @@ TEST_CASE("sends go to DISCORD_API_BASE with ?wait=true and the shared payload",
   CHECK(f.sink.requests[1].req.body.view().data() == first_body);  // shared, not copied per send
 }
 
+TEST_CASE("a templated payload is rendered for each attempt, into the task's thread",
+          "[task_actor][template]") {
+  supervised f(at("2026-01-01T00:59:00.000Z"));
+  f.rt->retry_base = 1000ms;
+  auto task = make_task("0 * * * *", 1);
+  task.payload = std::make_shared<const std::string>(
+      R"({"content":"{{scheduledFor}} <t:{{scheduledFor.unix}}> #{{attempt}} {{trigger}}"})");
+  task.thread_id = "777";
+  f.upsert(task);
+  f.advance_to(at("2026-01-01T01:00:00.000Z"));
+  REQUIRE(f.sink.requests.size() == 1);
+  CHECK(f.sink.requests[0].req.url ==
+        "http://127.0.0.1:9/api/webhooks/123456/secret-token?wait=true&thread_id=777");
+  CHECK(f.sink.requests[0].req.body.view() ==
+        R"({"content":"2026-01-01T01:00:00.000Z <t:1767229200> #0 schedule"})");
+  f.respond(0, 500, "", 0ms);
+  f.advance(2s);  // the first retry waits 1 s ± 20 %
+  REQUIRE(f.sink.requests.size() == 2);
+  CHECK(f.sink.requests[1].req.body.view() ==
+        R"({"content":"2026-01-01T01:00:00.000Z <t:1767229200> #1 schedule"})");
+  f.respond(1, 204, "", 0ms);
+
+  auto manual = f.run_now(task.id);
+  REQUIRE(static_cast<bool>(manual));
+  CHECK(*manual == at("2026-01-01T01:00:02.000Z"));
+  REQUIRE(f.sink.requests.size() == 3);
+  CHECK(f.sink.requests[2].req.body.view() ==
+        R"({"content":"2026-01-01T01:00:02.000Z <t:1767229202> #0 manual"})");
+}
+
 TEST_CASE("failed attempts retry on the exact backoff ladder, then the task fails",
           "[task_actor][retry]") {
   supervised f;

@@ -68,6 +68,17 @@ TEST_CASE("the schema enforces what the API promises", "[migrations]") {
   REQUIRE_FALSE(leaked.has_value());
   CHECK(leaked.error_message().find("SECRET-TOKEN") == std::string::npos);
   CHECK(leaked.error_message().find("max_retry") != std::string::npos);
+  // threadId goes into the send's URL: only a Discord id may be stored.
+  auto with_thread = [&](const std::string& thread) {
+    return conn.exec(
+        "INSERT INTO tasks (tenant_id, name, schedule, webhook_url, payload, thread_id) "
+        "VALUES ('00000000-0000-0000-0000-000000000001', 'n', '* * * * *', 'u', '{}', '" +
+        thread + "')");
+  };
+  CHECK(with_thread("1234567890123456789").has_value());
+  CHECK_FALSE(with_thread("12&wait=false").has_value());
+  CHECK_FALSE(with_thread("0").has_value());
+  CHECK_FALSE(with_thread("").has_value());
   auto log_status = conn.exec(
       "INSERT INTO task_logs (task_id, tenant_id, scheduled_for, execution_time, status) VALUES "
       "(gen_random_uuid(), gen_random_uuid(), now(), now(), 'SKIPPED')");

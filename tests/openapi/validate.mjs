@@ -364,10 +364,58 @@ async function tasksSection() {
       want(t.maxRetry === 3, `maxRetry ${t.maxRetry}, expected the default 3`),
       want(t.status === 'INACTIVE', `status ${t.status}`),
       want(t.nextRunAt === null, `nextRunAt ${t.nextRunAt}, expected null for an INACTIVE task`),
+      want(t.threadId === null, `threadId ${t.threadId}, expected null when none was given`),
     ],
   });
   const id2 = res2?.status === 201 ? res2.json?.id : undefined;
   if (id2) created.push(id2);
+
+  // 3. Templates and Discord's message options, posting into a thread.
+  const templated = {
+    content: 'Fired <t:{{scheduledFor.unix}}:F>',
+    embeds: [{
+      title: '{{task.name}}',
+      url: 'https://example.com/tasks/{{task.id}}',
+      fields: [{ name: 'Execution Time', value: '{{scheduledFor}}' }],
+      timestamp: '{{scheduledFor}}',
+    }],
+    thread_name: 'Run {{scheduledFor}}',
+    allowed_mentions: { parse: [], users: ['1234567890123456789'], replied_user: false },
+    flags: 4096,
+    tts: false,
+  };
+  const res3 = await check('POST /api/tasks takes templates, Discord options and threadId (201)', {
+    method: 'POST', path: '/api/tasks', template: '/api/tasks', expect: 201,
+    json: { name: `${taskName} templated`, schedule: '@yearly', webhookUrl: WEBHOOK, payload: templated,
+            threadId: '1234567890123456789', status: 'INACTIVE' },
+    verify: ({ json: t }) => [
+      want(isDeepStrictEqual(t.payload, templated), 'payload differs from the one sent'),
+      want(t.threadId === '1234567890123456789', `threadId ${t.threadId}`),
+    ],
+  });
+  const id3 = res3?.status === 201 ? res3.json?.id : undefined;
+  if (id3) {
+    created.push(id3);
+    await check('PATCH /api/tasks/{id} with threadId null posts into the channel again (200)', {
+      method: 'PATCH', path: `/api/tasks/${id3}`, template: '/api/tasks/{id}', expect: 200,
+      json: { threadId: null },
+      verify: ({ json: t }) => [
+        want(t.threadId === null, `threadId ${t.threadId}, expected null`),
+        want(isDeepStrictEqual(t.payload, templated), 'payload changed'),
+      ],
+    });
+  }
+  await check('an unknown placeholder names its path (400)', {
+    method: 'POST', path: '/api/tasks', template: '/api/tasks', expect: 400,
+    json: { name: `${taskName} bad`, schedule: '@daily', webhookUrl: WEBHOOK,
+            payload: { embeds: [{ fields: [{ name: 'n', value: 'at {{when}}' }] }] } },
+    verify: ({ json: e }) => [
+      want(e.error.code === 'validation_failed', `code ${e.error.code}`),
+      want((e.error.details ?? []).some((d) => d.field === 'payload.embeds[0].fields[0].value' &&
+                                               d.message.startsWith('unknown placeholder "{{when}}"')),
+        `details ${JSON.stringify(e.error.details)} do not name payload.embeds[0].fields[0].value`),
+    ],
+  });
 
   const search = encodeURIComponent(taskName.toUpperCase());  // search ignores case
   await check('GET /api/tasks lists with search and pagination (200)', {

@@ -124,6 +124,34 @@ TEST_CASE("a patch moves the next fire only when schedule, zone or status change
   CHECK_FALSE(t.next_run_at);
 }
 
+TEST_CASE("threadId is set at create, changed or cleared by a patch, kept when absent",
+          "[lifecycle]") {
+  task_record plain = new_task(create_body(), task_id, tenant, at("2026-12-07T10:07:30.000Z"));
+  CHECK_FALSE(plain.thread_id);
+
+  auto body = parse_task_input(
+      R"({"name":"n","schedule":"*/15 * * * *","webhookUrl":"https://discord.com/api/webhooks/1/t",)"
+      R"("payload":{"content":"x"},"threadId":"111"})",
+      input_mode::create);
+  REQUIRE(body.errors.empty());
+  task_record t = new_task(body.input, task_id, tenant, at("2026-12-07T10:07:30.000Z"));
+  CHECK(t.thread_id == "111");
+  const auto next = t.next_run_at;
+
+  auto keep = parse_task_input(R"({"name":"renamed"})", input_mode::patch);
+  apply_patch(t, keep.input, at("2026-12-07T11:00:00.000Z"));
+  CHECK(t.thread_id == "111");
+
+  auto change = parse_task_input(R"({"threadId":"222"})", input_mode::patch);
+  apply_patch(t, change.input, at("2026-12-07T11:00:00.000Z"));
+  CHECK(t.thread_id == "222");
+  CHECK(t.next_run_at == next);  // where a send goes does not move the schedule
+
+  auto clear = parse_task_input(R"({"threadId":null})", input_mode::patch);
+  apply_patch(t, clear.input, at("2026-12-07T11:00:00.000Z"));
+  CHECK_FALSE(t.thread_id);
+}
+
 TEST_CASE("toggle flips ACTIVE and INACTIVE, and revives a FAILED task", "[lifecycle]") {
   task_record t = new_task(create_body(), task_id, tenant, at("2026-12-07T10:07:30.000Z"));
   apply_toggle(t, at("2026-12-07T10:20:00.000Z"));
