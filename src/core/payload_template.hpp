@@ -93,6 +93,13 @@ class compiled_template {
   /// Bytes of literal text kept (the payload minus its placeholders, re-escaped).
   std::size_t literal_bytes() const { return literals_.size(); }
 
+  /// Frees bounds(), which only a validator reads: a sender keeps just what it
+  /// renders from, not a path string per templated string of each task.
+  void drop_bounds() {
+    bounds_.clear();
+    bounds_.shrink_to_fit();
+  }
+
   /// True when some slot writes `p` (a sender keeps the task name only when
   /// `{{task.name}}` is used).
   bool uses(placeholder p) const;

@@ -25,6 +25,7 @@ std::unique_ptr<const task_template> template_of(const task_record& task, std::s
   auto t = std::make_unique<task_template>();
   if (r.compiled.uses(placeholder::task_name)) t->task_name = task.name;
   t->compiled = std::move(r.compiled);
+  t->compiled.drop_bounds();
   return t;
 }
 

@@ -51,6 +51,7 @@ TEST_CASE("a templated payload is rendered for each attempt", "[task_def]") {
       R"({{trigger}} {{task.id}}","embeds":[{"timestamp":"{{scheduledFor}}"}]})"));
   REQUIRE(def->tmpl != nullptr);
   CHECK(def->tmpl->task_name == "Daily \"Report\"");
+  CHECK(def->tmpl->compiled.bounds().empty());  // the validator's, not kept per task
   CHECK(attempt_body(def, at("2026-11-23T10:00:00.000Z"), 0, run_trigger::schedule).view() ==
         R"({"content":"Daily \"Report\" at 2026-11-23T10:00:00.000Z (<t:1795428000:F>) #0 )"
         R"(schedule 5b0c6f1e-8a2d-4c3b-9e7f-0123456789ab","embeds":[{"timestamp":)"
